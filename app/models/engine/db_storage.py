@@ -1,0 +1,123 @@
+"""DBStorage: the models in MariaDB/MySQL through SQLAlchemy 2 and PyMySQL.
+
+The engine's pool checks a connection before lending it (``pool_pre_ping``)
+and retires old ones (``pool_recycle``), so a database restart costs the
+requests made while it is down, not the process.  Sessions are scoped to the
+thread and removed by ``close()`` at the end of every request: no session, and
+no transaction, outlives a request.
+"""
+import logging
+import os
+
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from models.base_model import Base
+from models.classes import CLASSES, resolve
+
+log = logging.getLogger(__name__)
+
+# BaseModel is abstract in the database: only the mapped classes are stored.
+MAPPED = tuple(cls for cls in CLASSES.values() if hasattr(cls, "__table__"))
+
+
+def database_url():
+    """The connection URL from the HBNB_MYSQL_* environment variables."""
+    return URL.create(
+        "mysql+pymysql",
+        username=os.getenv("HBNB_MYSQL_USER"),
+        password=os.getenv("HBNB_MYSQL_PWD"),
+        host=os.getenv("HBNB_MYSQL_HOST", "localhost"),
+        port=int(os.getenv("HBNB_MYSQL_PORT", "3306")),
+        database=os.getenv("HBNB_MYSQL_DB"),
+        query={"charset": "utf8mb4"},
+    )
+
+
+class DBStorage:
+    """Stores the models in a MySQL-compatible database."""
+
+    __engine = None
+    __session = None
+
+    def __init__(self):
+        self.__engine = create_engine(
+            database_url(),
+            pool_pre_ping=True,
+            pool_recycle=3600,
+            # Fail fast instead of hanging past the proxy's timeout when the
+            # database is unreachable.
+            connect_args={"connect_timeout": 5, "read_timeout": 30,
+                          "write_timeout": 30},
+        )
+        if os.getenv("HBNB_ENV") == "test":
+            Base.metadata.drop_all(self.__engine)
+
+    def all(self, cls=None):
+        """Objects by "<Class>.<id>", optionally of one class only."""
+        cls = resolve(cls) if cls is not None else None
+        if cls is not None and cls not in MAPPED:
+            return {}
+        classes = (cls,) if cls is not None else MAPPED
+        objects = {}
+        for model in classes:
+            for obj in self.__session.scalars(select(model)):
+                objects["{}.{}".format(model.__name__, obj.id)] = obj
+        return objects
+
+    def new(self, obj):
+        """Add an object to the current session."""
+        self.__session.add(obj)
+
+    def save(self):
+        """Commit the current session (rolled back if the commit fails)."""
+        try:
+            self.__session.commit()
+        except Exception:
+            self.__session.rollback()
+            raise
+
+    def delete(self, obj=None):
+        """Mark an object for deletion at the next ``save``."""
+        if obj is not None:
+            self.__session.delete(obj)
+
+    def reload(self):
+        """Create missing tables and a fresh session factory.
+
+        An unreachable database is not fatal here: the application starts,
+        answers 503 while the database is away and recovers on its own.
+        """
+        try:
+            Base.metadata.create_all(self.__engine)
+        except OperationalError as error:
+            log.warning("database unreachable, tables not checked: %s",
+                        error.orig)
+        factory = sessionmaker(bind=self.__engine, expire_on_commit=False)
+        self.__session = scoped_session(factory)
+
+    def close(self):
+        """End of a request: give the connection back to the pool."""
+        self.__session.remove()
+
+    def get(self, cls, id):
+        """The object of class ``cls`` with this id, or None."""
+        cls = resolve(cls)
+        if cls not in MAPPED or not isinstance(id, str):
+            return None
+        return self.__session.get(cls, id)
+
+    def count(self, cls=None):
+        """How many objects (of one class, or of every class) are stored."""
+        cls = resolve(cls) if cls is not None else None
+        if cls is not None and cls not in MAPPED:
+            return 0
+        classes = (cls,) if cls is not None else MAPPED
+        return sum(self.__session.scalar(select(func.count()).select_from(model))
+                   for model in classes)
+
+    def session(self):
+        """The current session, for queries the generic interface lacks."""
+        return self.__session()
