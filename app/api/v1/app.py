@@ -2,6 +2,7 @@
 import logging
 import os
 
+import click
 from flask import Flask, jsonify
 from flask_cors import CORS
 from sqlalchemy.exc import (DataError, IntegrityError, InterfaceError,
@@ -27,9 +28,11 @@ def create_app():
 
     from api.v1.views import app_views
     app.register_blueprint(app_views)
-    CORS(app, resources={r"/api/v1/*": {"origins": "*"}})
+    # send_wildcard: answer "*" as the spec shows (flask-cors 6 echoes the origin).
+    CORS(app, resources={r"/api/v1/*": {"origins": "*"}}, send_wildcard=True)
 
     app.teardown_appcontext(close_storage)
+    app.cli.add_command(load_sample_data)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(InterfaceError, database_unavailable)
@@ -37,6 +40,13 @@ def create_app():
     app.register_error_handler(DataError, invalid_data)
     app.register_error_handler(Exception, internal_error)
     return app
+
+
+@click.command("load-sample-data")
+def load_sample_data():
+    """Load the sample dataset (idempotent)."""
+    from models import sample_data
+    sample_data.main()
 
 
 def close_storage(_exception=None):
