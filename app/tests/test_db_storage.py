@@ -1,0 +1,150 @@
+"""DBStorage specifics, against the real MariaDB named by HBNB_MYSQL_*."""
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pymysql
+from sqlalchemy import inspect
+
+import models
+from models.engine.db_storage import DBStorage, database_url
+from models.state import State
+
+APP_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def raw_connection():
+    url = database_url()
+    return pymysql.connect(host=url.host, port=url.port, user=url.username,
+                           password=url.password, database=url.database, autocommit=True)
+
+
+def engine():
+    return models.storage._DBStorage__engine
+
+
+def test_original_private_attributes_exist():
+    assert models.storage_t == "db"
+    assert isinstance(models.storage, DBStorage)
+    assert engine().dialect.name in ("mysql", "mariadb")
+    assert engine().dialect.driver == "pymysql"
+
+
+def test_schema_matches_the_spec():
+    inspector = inspect(engine())
+    assert set(inspector.get_table_names()) >= {
+        "states", "cities", "users", "places", "reviews", "amenities", "place_amenity"}
+    columns = {c["name"]: c for c in inspector.get_columns("places")}
+    assert {"city_id", "user_id", "name", "description", "number_rooms", "number_bathrooms",
+            "max_guest", "price_by_night", "latitude", "longitude", "id", "created_at",
+            "updated_at"} <= set(columns)
+    assert columns["name"]["nullable"] is False
+    assert columns["description"]["nullable"] is True
+    assert columns["id"]["type"].length == 60
+    link_keys = inspector.get_pk_constraint("place_amenity")["constrained_columns"]
+    assert set(link_keys) == {"place_id", "amenity_id"}
+    foreign = {fk["referred_table"] for fk in inspector.get_foreign_keys("places")}
+    assert foreign == {"cities", "users"}
+
+
+def test_rows_are_really_in_mariadb(storage):
+    state = State(name="Wyoming")
+    state.save()
+    with raw_connection() as conn, conn.cursor() as cursor:
+        cursor.execute("SELECT name FROM states WHERE id = %s", (state.id,))
+        assert cursor.fetchone() == ("Wyoming",)
+
+
+def test_timestamps_keep_microseconds(storage):
+    state = State(name="Precise")
+    state.save()
+    storage.close()
+    assert storage.get(State, state.id).created_at == state.created_at
+
+
+def test_link_rows_follow_the_place(api, sample):
+    api.delete("/api/v1/places/" + sample.loft.id)
+    with raw_connection() as conn, conn.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM place_amenity WHERE place_id = %s",
+                       (sample.loft.id,))
+        assert cursor.fetchone() == (0,)
+
+
+def test_each_request_releases_its_session(api, sample):
+    api.get("/api/v1/states")
+    assert engine().pool.checkedout() == 0
+
+
+def test_pool_survives_connections_killed_by_the_server(api, sample):
+    """What a database restart does to pooled connections: they die. The next
+    request must succeed on a fresh connection (pre-ping), not fail."""
+    assert api.get("/api/v1/states").status_code == 200
+    with raw_connection() as conn, conn.cursor() as cursor:
+        cursor.execute("SELECT CONNECTION_ID()")
+        mine = cursor.fetchone()[0]
+        cursor.execute("SELECT id FROM information_schema.processlist "
+                       "WHERE user = CURRENT_USER() OR user = %s", (database_url().username,))
+        victims = [row[0] for row in cursor.fetchall() if row[0] != mine]
+        assert victims, "the app should hold a pooled connection"
+        for thread_id in victims:
+            cursor.execute("KILL CONNECTION %s" % int(thread_id))
+    response = api.get("/api/v1/states")
+    assert response.status_code == 200
+    assert len(response.get_json()) == 3
+
+
+def run_app_with(env_changes, code):
+    env = dict(os.environ, **env_changes)
+    env.pop("HBNB_ENV", None)
+    result = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=APP_DIR,
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_unreachable_database_gives_503_json_and_status_still_ok():
+    """A closed port stands for a database that is down: the app must start,
+    answer 503 with a JSON error on data routes and 200 on /status."""
+    out = run_app_with({"HBNB_MYSQL_HOST": "127.0.0.1", "HBNB_MYSQL_PORT": "9"}, """
+        import json
+        from api.v1.app import app
+        c = app.test_client()
+        r1, r2 = c.get('/api/v1/states'), c.get('/api/v1/status')
+        print(json.dumps([r1.status_code, r1.get_json(), r2.status_code,
+                          r1.headers.get('Retry-After')]))
+    """)
+    assert out == [503, {"error": "Service unavailable"}, 200, "5"]
+
+
+def test_hbnb_env_test_drops_tables(storage):
+    State(name="Doomed").save()
+    storage.close()
+    try:
+        out = run_app_with({"HBNB_ENV": "test"}, """
+            import json, os
+            os.environ['HBNB_ENV'] = 'test'
+            from models import storage
+            print(json.dumps(storage.count()))
+        """)
+    finally:
+        storage.reload()  # the other process dropped the tables under us
+    assert out == 0
+
+
+def test_without_hbnb_env_data_is_kept(storage):
+    State(name="Kept").save()
+    storage.close()
+    out = run_app_with({}, """
+        import json
+        from models import storage
+        print(json.dumps(storage.count('State')))
+    """)
+    assert out == 1
+
+
+def test_password_is_not_in_the_engine_repr():
+    password = os.environ["HBNB_MYSQL_PWD"]
+    assert password not in repr(engine())
+    assert password not in str(engine().url)

@@ -1,0 +1,118 @@
+"""The models' public interface, as code written for the original project uses it."""
+import json
+from datetime import datetime
+
+import pytest
+from werkzeug.security import check_password_hash
+
+import models
+from models.amenity import Amenity
+from models.base_model import BaseModel
+from models.city import City
+from models.place import Place
+from models.review import Review
+from models.state import State
+from models.user import User
+
+
+def test_storage_type_follows_environment():
+    expected = "DBStorage" if models.storage_t == "db" else "FileStorage"
+    assert type(models.storage).__name__ == expected
+
+
+def test_new_object_has_uuid_and_timestamps():
+    state = State(name="Texas")
+    assert len(state.id) == 36 and state.id.count("-") == 4
+    assert isinstance(state.created_at, datetime)
+    assert state.updated_at == state.created_at
+    assert State(name="Texas").id != state.id
+
+
+def test_kwargs_rebuild_an_object_from_its_dict():
+    original = State(name="Utah")
+    copy = State(**original.to_dict())
+    assert copy.id == original.id and copy.name == "Utah"
+    assert copy.created_at == original.created_at
+    assert isinstance(copy.created_at, datetime)
+
+
+def test_dates_without_microseconds_are_accepted():
+    state = State(name="Old", created_at="2017-04-14T00:00:02", updated_at="2017-04-14T00:00:02")
+    assert state.created_at == datetime(2017, 4, 14, 0, 0, 2)
+
+
+def test_to_dict_format():
+    state = State(name="Ohio")
+    data = state.to_dict()
+    assert data["__class__"] == "State"
+    assert data["name"] == "Ohio"
+    datetime.strptime(data["created_at"], "%Y-%m-%dT%H:%M:%S.%f")
+    assert "_sa_instance_state" not in data
+    json.dumps(data)
+
+
+def test_str():
+    state = State(name="Iowa")
+    assert str(state).startswith("[State] ({}) {{".format(state.id))
+
+
+def test_save_stamps_updated_at_and_stores(storage):
+    state = State(name="Maine")
+    before = state.updated_at
+    state.save()
+    assert state.updated_at >= before
+    storage.close()
+    assert storage.get(State, state.id).name == "Maine"
+
+
+def test_delete_removes(storage):
+    state = State(name="Idaho")
+    state.save()
+    storage.get(State, state.id).delete()
+    storage.save()
+    storage.close()
+    assert storage.get(State, state.id) is None
+
+
+def test_password_is_stored_as_salted_hash(storage):
+    user = User(email="x@example.com", password="correct horse")
+    user.save()
+    storage.close()
+    stored = storage.get(User, user.id).password
+    assert stored != "correct horse"
+    assert not stored.startswith("md5")
+    assert check_password_hash(stored, "correct horse")
+    assert User(email="y@example.com", password="correct horse").password != stored
+
+
+def test_password_never_in_to_dict_but_kept_for_file_storage():
+    user = User(email="x@example.com", password="pw")
+    assert "password" not in user.to_dict()
+    assert check_password_hash(user.to_dict(save_fs=1)["password"], "pw")
+
+
+def test_relations(sample, storage):
+    california = storage.get(State, sample.california.id)
+    assert {city.name for city in california.cities} == {"San Francisco", "Los Angeles"}
+    loft = storage.get(Place, sample.loft.id)
+    assert loft.user.first_name == "Alice"
+    assert {a.name for a in loft.amenities} == {"Wifi", "Kitchen"}
+    assert [review.text for review in loft.reviews] == ["Lovely view"]
+    assert [place.name for place in storage.get(City, sample.phoenix.id).places] == ["Cabin"]
+
+
+def test_count_and_get(sample, storage):
+    assert storage.count() == 3 + 4 + 2 + 3 + 3 + 2
+    assert storage.count(State) == 3 and storage.count("City") == 4
+    assert storage.get("Amenity", sample.pool.id).name == "Pool"
+    assert storage.get(Amenity, "nope") is None
+    assert storage.get("Nope", sample.pool.id) is None
+    assert set(storage.all(Review)) == {"Review." + sample.review_loft.id,
+                                        "Review." + sample.review_cabin.id}
+
+
+@pytest.mark.parametrize("cls", [User, State, City, Amenity, Place, Review])
+def test_every_model_is_a_base_model(cls):
+    from models.classes import CLASSES
+    assert issubclass(cls, BaseModel)
+    assert CLASSES[cls.__name__] is cls
