@@ -49,12 +49,12 @@ start() {
     setsid nohup mariadbd --no-defaults "${as_user[@]}" --datadir="$datadir" \
       --socket="$socket" --port="$port" --bind-address=127.0.0.1 \
       --pid-file="$datadir/mariadbd.pid" --log-error="$datadir/error.log" \
-      --skip-name-resolve --innodb-buffer-pool-size=64M </dev/null >/dev/null 2>&1 &
+      --skip-name-resolve --innodb-buffer-pool-size=64M --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci </dev/null >/dev/null 2>&1 &
     for _ in $(seq 1 60); do answering && break; sleep 0.5; done
     answering || { echo "the test MariaDB did not start; see $datadir/error.log" >&2; tail -20 "$datadir/error.log" >&2; exit 1; }
   fi
   client <<SQL
-CREATE DATABASE IF NOT EXISTS \`$db\`;
+CREATE DATABASE IF NOT EXISTS \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 CREATE USER IF NOT EXISTS '$user'@'127.0.0.1' IDENTIFIED BY '$password';
 CREATE USER IF NOT EXISTS '$user'@'localhost' IDENTIFIED BY '$password';
 GRANT ALL PRIVILEGES ON \`$db\`.* TO '$user'@'127.0.0.1';

@@ -34,8 +34,14 @@ if models.storage_t == "db":
     # Microsecond precision so that a value read back equals the one written.
     Timestamp = DateTime().with_variant(DATETIME(fsp=6), "mysql", "mariadb")
 
+    # Explicit, so that names in any script survive whatever the server's
+    # default character set is.
+    TABLE_OPTIONS = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"}
+
     class Base(DeclarativeBase):
         """Declarative base of every table."""
+
+        __table_args__ = TABLE_OPTIONS
 
     class _Columns:
         id: Mapped[str] = mapped_column(String(60), primary_key=True)

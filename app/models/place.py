@@ -6,6 +6,8 @@ from models.fields import Field
 if models.storage_t == "db":
     from sqlalchemy import Column, ForeignKey, String, Table
 
+    from models.base_model import TABLE_OPTIONS
+
     place_amenity = Table(
         "place_amenity", Base.metadata,
         Column("place_id", String(60),
@@ -14,6 +16,7 @@ if models.storage_t == "db":
         Column("amenity_id", String(60),
                ForeignKey("amenities.id", onupdate="CASCADE", ondelete="CASCADE"),
                primary_key=True),
+        **TABLE_OPTIONS,
     )
 
 

@@ -5,8 +5,7 @@ import os
 import click
 from flask import Flask, jsonify
 from flask_cors import CORS
-from sqlalchemy.exc import (DataError, IntegrityError, InterfaceError,
-                            OperationalError)
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from models import storage

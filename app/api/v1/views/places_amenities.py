@@ -1,8 +1,8 @@
 """/places/<id>/amenities: the links between places and amenities."""
 from flask import abort, jsonify
 
-from api.v1.views import app_views, crud
 import models
+from api.v1.views import app_views, crud
 from models.amenity import Amenity
 from models.place import Place
 
