@@ -193,7 +193,9 @@ build_base() {
 }
 
 build_release() {
-    local codename="$1" version base_tag tag base_hash final_hash old_id ctx start
+    local codename="$1" version base_tag tag base_hash final_hash old_id old_base_id ctx start
+    local no_cache=""
+    [ "$FORCE" != 1 ] || no_cache=--no-cache
     version="$(version_of "$codename")"
     base_tag="$IMAGE_REPO/debian-base:$version"
     tag="$IMAGE_REPO/debian:$version"
@@ -214,13 +216,14 @@ build_release() {
         return 0
     fi
 
+    # Replaced images are removed at the end: the old test image first, then the old base
+    # it was built on (Docker refuses to remove an image that still has children).
+    old_base_id="$(image_id "$base_tag")"
+    old_id="$(image_id "$tag")"
     if [ "$FORCE" != 1 ] && [ "$(image_label "$base_tag" "$LABEL_KEY")" = "$base_hash" ]; then
         log "$base_tag is up to date (inputs ${base_hash:0:12})"
     else
-        old_id="$(image_id "$base_tag")"
         build_base "$codename" "$base_tag" "$base_hash"
-        [ -z "$old_id" ] || [ "$old_id" = "$(image_id "$base_tag")" ] \
-            || docker image rm "$old_id" >/dev/null 2>&1 || true
         log "built $base_tag in $((SECONDS - start))s"
     fi
 
@@ -234,9 +237,11 @@ build_release() {
     if [ -d "$HOST_CA_DIR" ]; then
         (cd "$HOST_CA_DIR" && find . -type f -name '*.crt' -exec cp --parents {} "$ctx/certs/" \;)
     fi
-    old_id="$(image_id "$tag")"
     log "building $tag (docker build, no pull)"
-    if ! DOCKER_BUILDKIT=0 docker build --pull=false --quiet \
+    # The classic builder resolves FROM in the local image store and never pulls with
+    # --pull=false; BuildKit with a non-default builder (docker-container driver) cannot
+    # see local images at all, hence DOCKER_BUILDKIT=0.
+    if ! DOCKER_BUILDKIT=0 docker build --pull=false --quiet ${no_cache:+"$no_cache"} \
         --build-arg "BASE_IMAGE=$base_tag" \
         --build-arg "DEBIAN_CODENAME=$codename" \
         --build-arg "APT_MIRROR=$APT_MIRROR" \
@@ -249,8 +254,11 @@ build_release() {
     fi
     rm -rf "$ctx" "$ctx.build.log"
     trap - EXIT
-    [ -z "$old_id" ] || [ "$old_id" = "$(image_id "$tag")" ] \
-        || docker image rm "$old_id" >/dev/null 2>&1 || true
+    local id
+    for id in "$old_id" "$old_base_id"; do
+        [ -z "$id" ] || [ "$id" = "$(image_id "$tag")" ] || [ "$id" = "$(image_id "$base_tag")" ] \
+            || docker image rm "$id" >/dev/null 2>&1 || true
+    done
     log "built $tag in $((SECONDS - start))s ($(docker image inspect --format '{{.Size}}' "$tag" \
         | awk '{ printf "%.0f MB", $1 / 1000000 }'))"
 }
@@ -265,7 +273,7 @@ main() {
     log "apt mirror: $APT_MIRROR  security: $APT_SECURITY_MIRROR"
 
     # Two concurrent runs (e.g. parallel CI jobs) would build the same image twice.
-    exec 9>/var/tmp/appserver-test-image.lock
+    exec 9>"/var/tmp/appserver-test-image.$(id -u).lock"
     flock 9
 
     for r in "${releases[@]}"; do

@@ -43,6 +43,27 @@ as_root() {
     fi
 }
 
+# True if the process exists and is not a zombie. A killed daemon can linger as a zombie
+# when PID 1 does not reap orphans (the case in the sandbox); pgrep and pid files would
+# still point at it.
+pid_alive() {
+    local state
+    state="$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null || true)"
+    [ -n "$state" ] && [ "$state" != Z ]
+}
+
+# PID of a live dockerd, if any.
+live_dockerd_pid() {
+    local pid
+    for pid in $(pgrep -x dockerd || true); do
+        if pid_alive "$pid"; then
+            echo "$pid"
+            return 0
+        fi
+    done
+    return 1
+}
+
 wait_for_docker() {
     local deadline=$((SECONDS + DOCKER_WAIT_SECONDS))
     until docker_answers; do
@@ -78,9 +99,9 @@ if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
     # A normal host with systemd as init: let systemd own the daemon.
     log "starting docker through systemd"
     as_root systemctl start docker.service
-elif pgrep -x dockerd >/dev/null 2>&1; then
+elif pid="$(live_dockerd_pid)"; then
     # Started by an earlier run (or by someone else) and still coming up: just wait.
-    log "dockerd is already running (pid $(pgrep -x dockerd | head -n1)); waiting for it"
+    log "dockerd is already running (pid $pid); waiting for it"
 else
     dockerd_bin="$(command -v dockerd 2>/dev/null || true)"
     [ -n "$dockerd_bin" ] || for c in /usr/sbin/dockerd /usr/bin/dockerd; do
@@ -88,8 +109,14 @@ else
     done
     log "starting $dockerd_bin in the background (log: $DOCKERD_LOG)"
     # setsid + nohup: the daemon survives the end of this shell and of the CI step.
-    # A stale pid file from a killed daemon would make dockerd refuse to start.
+    # Stale pid files left by a killed daemon: dockerd refuses to start over its own, and
+    # waits forever for "its" containerd if that pid is a zombie ("containerd is still
+    # running") — so drop both unless they name a live process.
     as_root rm -f /var/run/docker.pid
+    cpidfile=/var/run/docker/containerd/containerd.pid
+    if cpid="$(as_root cat "$cpidfile" 2>/dev/null)" && ! pid_alive "$cpid"; then
+        as_root rm -f "$cpidfile"
+    fi
     # shellcheck disable=SC2016 # $1/$2 are expanded by the inner sh, on purpose
     as_root sh -c 'setsid nohup "$1" >>"$2" 2>&1 </dev/null &' sh "$dockerd_bin" "$DOCKERD_LOG"
 fi

@@ -1,0 +1,6 @@
+/* Task 4: + every place, fetched from the API. */
+'use strict';
+
+HBNB.listChecked('.amenities');
+HBNB.showApiStatus();
+HBNB.showPlaces({});

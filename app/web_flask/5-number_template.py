@@ -1,0 +1,10 @@
+"""Task 5: adds "/number_template/<n>", an HTML page "Number: <n>"."""
+from flask import Flask
+
+from web_flask.text_routes import register_routes
+
+app = Flask(__name__)
+register_routes(app, task=5)
+
+if __name__ == "__main__":
+    app.run(host="0.0.0.0", port=5000)

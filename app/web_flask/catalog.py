@@ -1,0 +1,74 @@
+"""What the data-driven pages show, read from storage and sorted by name.
+
+Used by web_flask 7 to 100 and by every web_dynamic page (the original
+web_dynamic modules are copies of web_flask/100-hbnb.py).  Only the generic
+storage interface is used, so the pages work with FileStorage and DBStorage.
+"""
+import html
+import logging
+import re
+from functools import cached_property
+
+from markupsafe import Markup, escape
+
+from models import storage
+
+log = logging.getLogger(__name__)
+
+# A line break tag as it looks once escaped: <BR />, <br>, <br/>...
+_ESCAPED_BREAK = re.compile(r"&lt;br\s*/?&gt;", re.IGNORECASE)
+
+
+def by_name(objects):
+    """A→Z by name; the id breaks ties so that the order is stable."""
+    return sorted(objects, key=lambda obj: (obj.name, obj.id))
+
+
+def all_sorted(class_name):
+    return by_name(storage.all(class_name).values())
+
+
+class Catalog:
+    """The lists a page may show, each read from storage on first use only:
+    a page without places does not query them."""
+
+    @cached_property
+    def states(self):
+        """(state, its cities) pairs."""
+        return [(state, by_name(state.cities))
+                for state in all_sorted("State")]
+
+    @cached_property
+    def amenities(self):
+        return all_sorted("Amenity")
+
+    @cached_property
+    def places(self):
+        return all_sorted("Place")
+
+
+def line_breaks(text):
+    """Place descriptions carry <BR /> tags that must show as new lines (the
+    original dumps are full of them) but come from API clients: escape
+    everything, then let the line breaks alone through."""
+    escaped = str(escape(text or ""))
+    return Markup(_ESCAPED_BREAK.sub(lambda m: html.unescape(m.group(0)),
+                                     escaped))
+
+
+def close_storage(_exception=None):
+    """End of request: DBStorage hands its session back, FileStorage
+    re-reads the file so the next request sees other processes' writes."""
+    try:
+        storage.close()
+    except Exception:  # a dead connection must not turn a reply into a 500
+        log.warning("storage.close() failed", exc_info=True)
+
+
+def use_storage(app):
+    """Set up ``app`` for pages rendered from storage."""
+    app.teardown_appcontext(close_storage)
+    app.jinja_env.filters["line_breaks"] = line_breaks
+    # Block tags on their own lines leave no blank lines in the output.
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
