@@ -1,0 +1,114 @@
+"""The gunicorn role alone: services, workers, sandbox, graceful reload."""
+import time
+
+import pytest
+
+INSTANCES = ["hello-tcp", "hello-sock"]
+
+
+def get(host, url, unix_socket=None):
+    """Body of a GET, fetched with the host's python3 (the image has no curl)."""
+    if unix_socket:
+        code = (
+            "import socket;s=socket.socket(socket.AF_UNIX);s.connect({!r});"
+            "s.sendall(b'GET / HTTP/1.0\\r\\nHost: x\\r\\n\\r\\n');"
+            "print(s.makefile('rb').read().split(b'\\r\\n\\r\\n',1)[1].decode())"
+        ).format(unix_socket)
+    else:
+        code = "import urllib.request;print(urllib.request.urlopen({!r}, timeout=5).read().decode())".format(url)
+    return host.check_output("python3 -c %s", code)
+
+
+def master_and_workers(host, name):
+    master = int(host.check_output("systemctl show -p MainPID --value %s", name))
+    workers = host.check_output("pgrep -P %s", str(master)).split()
+    return master, sorted(int(pid) for pid in workers)
+
+
+@pytest.mark.parametrize("name", INSTANCES)
+def test_instances_are_enabled_and_running_as_gunicorn(host, name):
+    service = host.service(name)
+    assert service.is_enabled and service.is_running
+    master, _ = master_and_workers(host, name)
+    assert host.process.get(pid=master).user == "gunicorn"
+
+
+def test_worker_counts(host):
+    assert len(master_and_workers(host, "hello-tcp")[1]) == 2
+    assert len(master_and_workers(host, "hello-sock")[1]) == 1
+
+
+def test_tcp_instance_answers_on_loopback_only(host):
+    assert host.socket("tcp://127.0.0.1:8001").is_listening
+    assert not host.socket("tcp://0.0.0.0:8001").is_listening
+    assert get(host, "http://127.0.0.1:8001/").startswith("hello from")
+
+
+def test_socket_instance_answers_on_its_unix_socket(host):
+    assert host.file("/run/hello-sock/hello.sock").is_socket
+    assert get(host, None, unix_socket="/run/hello-sock/hello.sock").startswith("hello from")
+
+
+def test_environment_file_reaches_the_workers(host):
+    assert "greeting=bonjour" in get(host, "http://127.0.0.1:8001/")
+
+
+def test_logs_go_to_files_owned_by_the_service_user(host):
+    log = host.file("/var/log/gunicorn/hello-tcp-error.log")
+    assert log.user == "gunicorn" and log.mode == 0o640
+    assert log.contains("Booting worker with pid")
+    get(host, "http://127.0.0.1:8001/")
+    assert host.file("/var/log/gunicorn/hello-tcp-access.log").contains('"GET / HTTP/1.1" 200')
+
+
+def test_removed_instance_is_gone(host):
+    assert not host.file("/etc/systemd/system/hello-old.service").exists
+    assert not host.file("/etc/gunicorn/hello-old.conf.py").exists
+
+
+def test_settings_check_passes(host):
+    host.check_output("runuser -u gunicorn -- /opt/hello/venv/bin/gunicorn --check-config "
+                      "--config /etc/gunicorn/hello-tcp.conf.py")
+
+
+@pytest.mark.parametrize("name", INSTANCES)
+def test_units_are_sandboxed(host, name):
+    out = host.check_output("systemd-analyze security --no-pager %s", name)
+    score = float(out.strip().splitlines()[-1].split("level for")[1].split(":")[1].split()[0])
+    print("{} exposure {}".format(name, score))
+    assert score <= 3.0
+
+
+def test_reload_renews_every_worker_under_the_same_master(host):
+    master, workers = master_and_workers(host, "hello-tcp")
+    host.check_output("systemctl reload hello-tcp")
+    for _ in range(50):
+        new_master, new_workers = master_and_workers(host, "hello-tcp")
+        if len(new_workers) == 2 and not set(new_workers) & set(workers):
+            break
+        time.sleep(0.2)
+    assert new_master == master
+    assert len(new_workers) == 2 and not set(new_workers) & set(workers)
+
+
+def test_killed_worker_is_replaced(host):
+    master, workers = master_and_workers(host, "hello-tcp")
+    host.check_output("kill -9 %s", str(workers[0]))
+    for _ in range(50):
+        _, now = master_and_workers(host, "hello-tcp")
+        if len(now) == 2 and workers[0] not in now:
+            break
+        time.sleep(0.2)
+    assert len(now) == 2 and workers[0] not in now
+
+
+def test_killed_master_is_restarted_by_systemd(host):
+    master, _ = master_and_workers(host, "hello-sock")
+    host.check_output("kill -9 %s", str(master))
+    for _ in range(100):
+        time.sleep(0.2)
+        new_master = int(host.check_output("systemctl show -p MainPID --value hello-sock"))
+        if new_master not in (0, master) and host.service("hello-sock").is_running:
+            break
+    assert new_master not in (0, master)
+    assert get(host, None, unix_socket="/run/hello-sock/hello.sock").startswith("hello from")
