@@ -1,0 +1,29 @@
+"""The mariadb role alone: a running, local, utf8mb4 server."""
+
+
+def sql(host, query):
+    return host.check_output("mariadb -N -B -e %s", query)
+
+
+def test_server_running_and_enabled(host):
+    service = host.service("mariadb")
+    assert service.is_running and service.is_enabled
+
+
+def test_listens_on_loopback_only(host):
+    assert host.socket("tcp://127.0.0.1:3306").is_listening
+    assert not host.socket("tcp://0.0.0.0:3306").is_listening
+
+
+def test_root_uses_the_unix_socket(host):
+    assert sql(host, "SELECT CURRENT_USER()") == "root@localhost"
+
+
+def test_character_set_and_extra_settings(host):
+    assert sql(host, "SELECT @@character_set_server, @@collation_server") == \
+        "utf8mb4\tutf8mb4_unicode_ci"
+    assert sql(host, "SELECT @@slow_query_log") == "1"
+
+
+def test_pymysql_for_ansible_modules(host):
+    host.check_output("python3 -c 'import pymysql'")
