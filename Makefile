@@ -2,21 +2,29 @@
 SHELL := /bin/bash
 VENV ?= .venv
 PYTHON ?= python3
-BIN := $(VENV)/bin
+BIN := $(CURDIR)/$(VENV)/bin
+# Tools from the virtualenv first (ansible-playbook, molecule, pytest...).
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+
+SCENARIOS ?= $(sort $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
 
 # The private MariaDB that scripts/test-mariadb.sh runs for the app's tests.
 TEST_DB_ENV := HBNB_TYPE_STORAGE=db HBNB_MYSQL_HOST=127.0.0.1 \
 	HBNB_MYSQL_PORT=$${HBNB_TEST_DB_PORT:-3307} HBNB_MYSQL_DB=$${HBNB_TEST_DB_NAME:-hbnb_test_db} \
 	HBNB_MYSQL_USER=$${HBNB_TEST_DB_USER:-hbnb_test} HBNB_MYSQL_PWD=$${HBNB_TEST_DB_PWD:-hbnb_test_pwd}
 
-.PHONY: help venv test lint test-app test-app-fs test-app-db test-db-up test-db-down run-api clean
+.PHONY: help venv lab lab-down test lint test-app test-app-fs test-app-db test-db-up test-db-down \
+	images molecule $(addprefix molecule-,$(SCENARIOS)) run-api clean
 
 help:
-	@echo "make test        lint + the app's tests on both storage engines (real MariaDB)"
-	@echo "make lint        ruff on the Python code"
-	@echo "make test-app    the app's tests only (FileStorage, then DBStorage)"
-	@echo "make run-api     the API on 127.0.0.1:5002 with Gunicorn (FileStorage)"
-	@echo "make clean       remove the virtualenv and caches"
+	@echo "make lab         deploy the whole stack into a local container and print its URL"
+	@echo "make lab-down    remove the lab"
+	@echo "make test        lint, the app's tests (both storage engines, real MariaDB), every Molecule scenario"
+	@echo "make lint        ruff, yamllint, ansible-lint (production profile)"
+	@echo "make test-app    the app's tests only"
+	@echo "make molecule    every Molecule scenario ($(SCENARIOS)); molecule-<name> for one"
+	@echo "make run-api     the API alone on 127.0.0.1:5002 with Gunicorn (file storage)"
 
 venv: $(VENV)/.installed
 
@@ -27,18 +35,32 @@ $(VENV)/.installed: requirements.txt app/requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
-test: lint test-app
+# -- the lab -------------------------------------------------------------------
+lab: venv
+	scripts/ensure-docker.sh
+	scripts/build-test-image.sh 12
+	ansible-playbook playbooks/lab_up.yml
+	ansible-playbook site.yml
+	ansible-playbook playbooks/lab_summary.yml
+
+lab-down: venv
+	ansible-playbook playbooks/lab_down.yml
+
+# -- tests ---------------------------------------------------------------------
+test: lint test-app molecule
 
 lint: venv
-	$(BIN)/ruff check app
+	ruff check app
+	yamllint -s .
+	ansible-lint
 
 test-app: test-app-fs test-app-db
 
 test-app-fs: venv
-	cd app && HBNB_TYPE_STORAGE=fs ../$(BIN)/python -m pytest
+	cd app && HBNB_TYPE_STORAGE=fs $(BIN)/python -m pytest
 
 test-app-db: venv test-db-up
-	cd app && $(TEST_DB_ENV) ../$(BIN)/python -m pytest
+	cd app && $(TEST_DB_ENV) $(BIN)/python -m pytest
 
 test-db-up:
 	scripts/test-mariadb.sh start
@@ -46,8 +68,17 @@ test-db-up:
 test-db-down:
 	scripts/test-mariadb.sh stop
 
+images:
+	scripts/ensure-docker.sh
+	scripts/build-test-image.sh 12 13
+
+molecule: $(addprefix molecule-,$(SCENARIOS))
+
+$(addprefix molecule-,$(SCENARIOS)): molecule-%: venv images
+	molecule test -s $*
+
 run-api: venv
-	cd app && ../$(BIN)/gunicorn --bind 127.0.0.1:5002 --workers 2 api.v1.app:app
+	cd app && $(BIN)/gunicorn --bind 127.0.0.1:5002 --workers 2 api.v1.app:app
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache app/.pytest_cache
