@@ -21,7 +21,7 @@ help:
 	@echo "make lab         deploy the whole stack into a local container and print its URL"
 	@echo "make lab-down    remove the lab"
 	@echo "make test        lint, the app's tests (both storage engines, real MariaDB), every Molecule scenario"
-	@echo "make lint        ruff, yamllint, ansible-lint (production profile)"
+	@echo "make lint        ruff, yamllint, shellcheck, ansible-lint (production profile)"
 	@echo "make test-app    the app's tests only"
 	@echo "make molecule    every Molecule scenario ($(SCENARIOS)); molecule-<name> for one"
 	@echo "make run-api     the API alone on 127.0.0.1:5002 with Gunicorn (file storage)"
@@ -52,6 +52,7 @@ test: lint test-app molecule
 lint: venv
 	ruff check app
 	yamllint -s .
+	shellcheck scripts/*.sh .ci/run
 	ansible-lint
 
 test-app: test-app-fs test-app-db

@@ -17,11 +17,14 @@ db=${HBNB_TEST_DB_NAME:-hbnb_test_db}
 user=${HBNB_TEST_DB_USER:-hbnb_test}
 password=${HBNB_TEST_DB_PWD:-hbnb_test_pwd}
 
-client() { mariadb --no-defaults --protocol=socket --socket="$socket" -uroot "$@"; }
+client() { mariadb --no-defaults --protocol=socket --socket="$socket" -uroot; }
 answering() { mariadb-admin --no-defaults --socket="$socket" -uroot ping >/dev/null 2>&1; }
 
 install_packages() {
-  command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] && command -v mariadb-admin >/dev/null 2>&1 && return 0
+  if { command -v mariadbd || [ -x /usr/sbin/mariadbd ]; } >/dev/null 2>&1 \
+      && command -v mariadb-admin >/dev/null 2>&1; then
+    return 0
+  fi
   if [ "$(id -u)" -ne 0 ]; then
     echo "MariaDB is not installed: run 'sudo apt-get install mariadb-server-core mariadb-client' first" >&2
     exit 1
