@@ -52,7 +52,7 @@ test: lint test-app molecule
 lint: venv
 	ruff check app
 	yamllint -s .
-	shellcheck scripts/*.sh .ci/run
+	shellcheck scripts/*.sh .ci/run roles/airbnb_app/files/4-reload_gunicorn_no_downtime
 	ansible-lint
 
 test-app: test-app-fs test-app-db
