@@ -19,3 +19,10 @@ else:
 
     storage = FileStorage()
 storage.reload()
+
+
+def close_storage(_exception=None):
+    """Flask teardown shared by every app: release the DB session, or let
+    FileStorage re-read its file so the next request sees other workers'
+    writes.  ``storage.close`` is looked up at call time on purpose."""
+    storage.close()

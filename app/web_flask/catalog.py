@@ -5,15 +5,12 @@ web_dynamic modules are copies of web_flask/100-hbnb.py).  Only the generic
 storage interface is used, so the pages work with FileStorage and DBStorage.
 """
 import html
-import logging
 import re
 from functools import cached_property
 
 from markupsafe import Markup, escape
 
-from models import storage
-
-log = logging.getLogger(__name__)
+from models import close_storage, storage
 
 # A line break tag as it looks once escaped: <BR />, <br>, <br/>...
 _ESCAPED_BREAK = re.compile(r"&lt;br\s*/?&gt;", re.IGNORECASE)
@@ -54,15 +51,6 @@ def line_breaks(text):
     escaped = str(escape(text or ""))
     return Markup(_ESCAPED_BREAK.sub(lambda m: html.unescape(m.group(0)),
                                      escaped))
-
-
-def close_storage(_exception=None):
-    """End of request: DBStorage hands its session back, FileStorage
-    re-reads the file so the next request sees other processes' writes."""
-    try:
-        storage.close()
-    except Exception:  # a dead connection must not turn a reply into a 500
-        log.warning("storage.close() failed", exc_info=True)
 
 
 def use_storage(app):

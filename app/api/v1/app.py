@@ -8,7 +8,7 @@ from flask_cors import CORS
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from models import storage
+from models import close_storage
 
 log = logging.getLogger(__name__)
 
@@ -46,14 +46,6 @@ def load_sample_data():
     """Load the sample dataset (idempotent)."""
     from models import sample_data
     sample_data.main()
-
-
-def close_storage(_exception=None):
-    """Every request ends with storage released (DB session, FS snapshot)."""
-    try:
-        storage.close()
-    except Exception:  # a dead connection must not turn a reply into a 500
-        log.warning("storage.close() failed", exc_info=True)
 
 
 def error(status, message):

@@ -99,8 +99,15 @@ class DBStorage:
         self.__session = scoped_session(factory)
 
     def close(self):
-        """End of a request: give the connection back to the pool."""
-        self.__session.remove()
+        """End of a request: give the connection back to the pool.
+
+        A connection the server has already dropped cannot be rolled back
+        cleanly; that must not turn a finished reply into a 500.
+        """
+        try:
+            self.__session.remove()
+        except Exception:
+            log.warning("closing the session failed", exc_info=True)
 
     def get(self, cls, id):
         """The object of class ``cls`` with this id, or None."""
