@@ -50,7 +50,7 @@ lab-down: venv
 test: lint test-app molecule
 
 lint: venv
-	ruff check app
+	ruff check app molecule
 	yamllint -s .
 	shellcheck scripts/*.sh .ci/run roles/airbnb_app/files/4-reload_gunicorn_no_downtime
 	ansible-lint

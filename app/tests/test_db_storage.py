@@ -118,6 +118,24 @@ def test_unreachable_database_gives_503_json_and_status_still_ok():
     assert out == [503, {"error": "Service unavailable"}, 200, "5"]
 
 
+def test_unreachable_database_gives_pages_a_clean_503():
+    """The pages fail cleanly too: a short 503 page with Retry-After, no
+    stack trace, and the pages without data still answer."""
+    out = run_app_with({"HBNB_MYSQL_HOST": "127.0.0.1", "HBNB_MYSQL_PORT": "9"}, """
+        import importlib, json
+        out = []
+        for module, path in [('web_dynamic.2-hbnb', '/'), ('web_flask.8-cities_by_states',
+                              '/cities_by_states'), ('web_flask.0-hello_route', '/')]:
+            r = importlib.import_module(module).app.test_client().get(path)
+            out.append([r.status_code, r.headers.get('Retry-After'), r.get_data(as_text=True)])
+        print(json.dumps(out))
+    """)
+    for status, retry_after, body in out[:2]:
+        assert (status, retry_after) == (503, "5")
+        assert "Service temporarily unavailable" in body and "Traceback" not in body
+    assert out[2][:2] == [200, None] and out[2][2] == "Hello HBNB!"
+
+
 def test_hbnb_env_test_drops_tables(storage):
     State(name="Doomed").save()
     storage.close()

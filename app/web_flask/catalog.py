@@ -9,6 +9,7 @@ import re
 from functools import cached_property
 
 from markupsafe import Markup, escape
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from models import close_storage, storage
 
@@ -53,9 +54,23 @@ def line_breaks(text):
                                      escaped))
 
 
+# What a page says while its database is unreachable: a short page and a
+# hint to retry, never a stack trace or a hung request.
+UNAVAILABLE_PAGE = ("<!DOCTYPE html>\n<html lang=\"en\">\n<head><title>HBnB</title></head>\n"
+                    "<body><h1>Service temporarily unavailable</h1>\n"
+                    "<p>Please try again in a few seconds.</p></body>\n</html>\n")
+
+
+def database_unavailable(_error):
+    return UNAVAILABLE_PAGE, 503, {"Retry-After": "5",
+                                   "Content-Type": "text/html; charset=utf-8"}
+
+
 def use_storage(app):
     """Set up ``app`` for pages rendered from storage."""
     app.teardown_appcontext(close_storage)
+    app.register_error_handler(OperationalError, database_unavailable)
+    app.register_error_handler(InterfaceError, database_unavailable)
     app.jinja_env.filters["line_breaks"] = line_breaks
     # Block tags on their own lines leave no blank lines in the output.
     app.jinja_env.trim_blocks = True

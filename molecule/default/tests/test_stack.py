@@ -1,11 +1,10 @@
 """The whole stack on one host, checked through Nginx on port 80: every route
 of the original project reaches its own Gunicorn instance and answers as the
 spec says; the services are enabled, bound to loopback, and reload gracefully."""
-import json
 import re
 
 import pytest
-from conftest import wait_until
+from conftest import Load, gunicorn_processes, wait_for_new_workers, wait_until
 
 # route through Nginx -> (instance, its access log, expected text)
 ROUTES = {
@@ -131,12 +130,6 @@ def test_only_nginx_listens_publicly_and_port_6000_is_free(host):
     assert not host.socket("tcp://6000").is_listening
 
 
-def gunicorn_processes(host, name="gunicorn"):
-    master = int(host.check_output("systemctl show -p MainPID --value %s", name))
-    workers = sorted(int(p) for p in host.check_output("pgrep -P %s", str(master)).split())
-    return master, workers
-
-
 def test_gunicorn_service_has_three_workers_and_its_logs(host):
     master, workers = gunicorn_processes(host)
     assert len(workers) == 3
@@ -174,58 +167,17 @@ def test_database_user_has_rights_on_its_database_only(host):
     assert "ALL PRIVILEGES ON *.*" not in grants
 
 
-# A bounded load through Nginx while the project's reload script runs: every
-# request must succeed.  Runs inside the host, on loopback only.
-_LOAD_DURING_RELOAD = r"""
-import json, subprocess, threading, time, urllib.request
-DEADLINE = time.monotonic() + 8          # seconds of load, at most
-LIMIT = 400                              # requests per thread, at most
-results = {"sent": 0, "failed": 0, "errors": []}
-lock = threading.Lock()
-
-def client():
-    for _ in range(LIMIT):
-        if time.monotonic() > DEADLINE:
-            return
-        try:
-            ok = urllib.request.urlopen("http://127.0.0.1/", timeout=10).status == 200
-            error = None
-        except Exception as exc:
-            ok, error = False, repr(exc)
-        with lock:
-            results["sent"] += 1
-            if not ok:
-                results["failed"] += 1
-                results["errors"].append(error)
-
-threads = [threading.Thread(target=client) for _ in range(4)]
-for thread in threads:
-    thread.start()
-time.sleep(2)
-reload = subprocess.run(["/usr/local/bin/4-reload_gunicorn_no_downtime"],
-                        capture_output=True, text=True)
-results["reload"] = reload.returncode
-for thread in threads:
-    thread.join()
-print(json.dumps(results))
-"""
-
-
 def test_reload_script_under_load_fails_no_request(host):
     script = host.file("/usr/local/bin/4-reload_gunicorn_no_downtime")
     assert script.mode == 0o755
     lines = script.content_string.splitlines()
     assert lines[0] == "#!/usr/bin/env bash" and lines[1].startswith("# ")
     master, workers = gunicorn_processes(host)
-    out = json.loads(host.check_output("python3 -c %s", _LOAD_DURING_RELOAD))
-    print("requests sent {sent}, failed {failed}".format(**out))
-    assert out["reload"] == 0
-    assert out["sent"] >= 20
-    assert out["failed"] == 0, out["errors"][:5]
-
-    def renewed():
-        new_master, new_workers = gunicorn_processes(host)
-        return (new_master, new_workers) if len(new_workers) == 3 and \
-            not set(new_workers) & set(workers) else None
-    result = wait_until(renewed)
-    assert result and result[0] == master
+    load = Load(host, ["/", "/2-hbnb"])
+    host.check_output("/usr/local/bin/4-reload_gunicorn_no_downtime")
+    renewed = wait_for_new_workers(host, "gunicorn", workers)
+    figures = load.stop()
+    print("requests sent {sent}, failed {failed}".format(**figures))
+    assert renewed and renewed[0] == master
+    assert figures["sent"] >= 20
+    assert figures["failed"] == 0, figures["errors"]

@@ -15,7 +15,8 @@ def get(host, url, unix_socket=None):
             "print(s.makefile('rb').read().split(b'\\r\\n\\r\\n',1)[1].decode())"
         ).format(unix_socket)
     else:
-        code = "import urllib.request;print(urllib.request.urlopen({!r}, timeout=5).read().decode())".format(url)
+        code = ("import urllib.request;"
+                "print(urllib.request.urlopen({!r}, timeout=5).read().decode())").format(url)
     return host.check_output("python3 -c %s", code)
 
 

@@ -1,0 +1,149 @@
+"""Security of the deployed stack: sandboxed unprivileged Gunicorn units,
+the database password kept out of command lines, readable files and
+playbook output, and role variables checked before anything changes."""
+import json
+
+import pytest
+from conftest import gunicorn_processes, run_playbook
+
+INSTANCES = ["gunicorn", "gunicorn-api", "gunicorn-odd-even", "gunicorn-onepage"]
+ENV_FILE = "/etc/airbnb/app.env"
+# Files a run with bad variables must leave exactly as they were.
+DEPLOYED = [ENV_FILE, "/etc/nginx/nginx.conf", "/etc/nginx/sites-available/airbnb",
+            "/etc/mysql/mariadb.conf.d/60-appserver.cnf"] + \
+    ["/etc/gunicorn/{}.conf.py".format(name) for name in INSTANCES] + \
+    ["/etc/systemd/system/{}.service".format(name) for name in INSTANCES]
+
+
+def db_password(host):
+    for line in host.file(ENV_FILE).content_string.splitlines():
+        if line.startswith("HBNB_MYSQL_PWD="):
+            return line.split("=", 1)[1]
+    raise AssertionError("no password in " + ENV_FILE)
+
+
+@pytest.mark.parametrize("name", INSTANCES)
+def test_every_instance_is_sandboxed_with_exposure_at_most_3(host, name):
+    out = host.check_output("systemd-analyze security --no-pager %s", name)
+    score = float(out.strip().splitlines()[-1].split("level for")[1].split(":")[1].split()[0])
+    print("{} exposure {}".format(name, score))
+    assert score <= 3.0
+
+
+@pytest.mark.parametrize("name", INSTANCES)
+def test_masters_and_workers_run_unprivileged(host, name):
+    master, workers = gunicorn_processes(host, name)
+    assert master and workers
+    for pid in [master] + workers:
+        status = host.file("/proc/{}/status".format(pid)).content_string
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        assert fields["Uid"].split()[:2] == [str(host.user("airbnb").uid)] * 2
+        assert fields["NoNewPrivs"].strip() == "1"
+        assert int(fields["CapEff"], 16) == 0 and int(fields["CapBnd"], 16) == 0
+    assert host.user("airbnb").shell in ("/usr/sbin/nologin", "/bin/false")
+
+
+def test_only_nginx_listens_beyond_loopback(host):
+    public = {s for s in host.socket.get_listening_sockets()
+              if s.startswith("tcp://") and not s.startswith(("tcp://127.", "tcp://::1:"))}
+    assert {s.rsplit(":", 1)[1] for s in public} == {"80"}
+
+
+# Run on the host: reads the password from the environment file itself, so
+# that the scan puts it on no command line of its own.
+_CMDLINE_SCAN = r"""
+import glob, json
+password = [line.split("=", 1)[1] for line in open("/etc/airbnb/app.env").read().splitlines()
+            if line.startswith("HBNB_MYSQL_PWD=")][0].encode()
+hits, scanned = [], 0
+for path in glob.glob("/proc/[0-9]*/cmdline"):
+    try:
+        data = open(path, "rb").read()
+    except OSError:
+        continue
+    scanned += 1
+    if password in data:
+        hits.append(data.replace(b"\0", b" ").decode("utf-8", "replace")[:200])
+print(json.dumps({"scanned": scanned, "hits": hits}))
+"""
+
+
+def test_password_is_on_no_command_line(host):
+    out = json.loads(host.check_output("python3 -c %s", _CMDLINE_SCAN))
+    print("command lines scanned: {scanned}, holding the password: {hits}".format(**out))
+    assert out["scanned"] > 20
+    assert out["hits"] == []
+
+
+def test_password_is_in_no_world_readable_file(host):
+    password = db_password(host)
+    found = host.check_output(
+        "grep -rlF --exclude-dir=archives -- %s /etc /srv /var /tmp /opt /usr/local /root "
+        "2>/dev/null || true", password).split()
+    print("files holding the database password: {}".format(found))
+    assert ENV_FILE in found
+    for path in found:
+        assert host.file(path).mode & 0o004 == 0, "{} is world-readable".format(path)
+    env = host.file(ENV_FILE)
+    assert (env.mode, env.user, env.group) == (0o600, "airbnb", "airbnb")
+
+
+def test_rerun_changes_nothing_and_prints_no_secret(host):
+    """Re-running site.yml, verbose and with --diff, changes nothing and never
+    shows the database password."""
+    password = db_password(host)
+    result, recap = run_playbook("site.yml", "-v", "--diff")
+    assert result.returncode == 0, result.stdout[-3000:]
+    print("re-run recap: {}".format(recap))
+    assert recap and all(counts["changed"] == 0 for counts in recap.values())
+    assert password not in result.stdout + result.stderr
+
+
+def instance_list(**changes):
+    """The default instance list with one instance changed, for -e."""
+    import yaml  # ansible's dependency, present wherever molecule runs
+    from stacktest import PROJECT
+    defaults = yaml.safe_load((PROJECT / "roles/airbnb_app/defaults/main.yml").read_text())
+    instances = defaults["airbnb_app_gunicorn_instances"]
+    name = changes.pop("name")
+    for instance in instances:
+        if instance["name"] == name:
+            instance.update(changes)
+    return {"airbnb_app_gunicorn_instances": instances}
+
+
+BAD_VARIABLES = {
+    "two instances on one port": (instance_list(name="gunicorn-api", bind="127.0.0.1:5003"),
+                                  "gunicorn_instances"),
+    "HBNB_ENV in the environment": ({"airbnb_app_environment": {"HBNB_ENV": "test"}},
+                                    "airbnb_app_environment"),
+    "an environment setting on an instance": (
+        instance_list(name="gunicorn-api", environment={"HBNB_ENV": "test"}), "gunicorn_instances"),
+    "a short password": ({"airbnb_app_db_password": "Short7pw"}, "airbnb_app_db_password"),
+    "an unknown storage": ({"airbnb_app_storage": "memory"}, "airbnb_app_storage"),
+    "a body size that is no size": ({"nginx_client_max_body_size": "lots"},
+                                    "nginx_client_max_body_size"),
+    "a port out of range": ({"mariadb_port": 70000}, "mariadb_port"),
+    "a location with a typo": ({"airbnb_app_nginx_sites": [
+        {"name": "airbnb", "locations": [{"path": "/", "proxypass": "http://127.0.0.1:5003"}]}]},
+        "nginx_sites"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_VARIABLES))
+def test_bad_variables_fail_before_any_change_naming_the_variable(host, tmp_path, case):
+    extra, variable = BAD_VARIABLES[case]
+    checksums = "sha256sum" + " %s" * len(DEPLOYED)
+    before = host.check_output(checksums, *DEPLOYED)
+    extra_file = tmp_path / "extra.json"
+    extra_file.write_text(json.dumps(extra))
+    result, recap = run_playbook("site.yml", "-e", "@{}".format(extra_file))
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert variable in output, output[-3000:]
+    print("{}: {}".format(case, next(line.strip() for line in output.splitlines() if variable in line)))
+    assert "Check the settings" in output and "PLAY [Database servers]" not in output
+    assert all(counts["changed"] == 0 for counts in recap.values())
+    assert host.check_output(checksums, *DEPLOYED) == before
+    if "password" in case:
+        assert extra["airbnb_app_db_password"] not in output

@@ -1,0 +1,128 @@
+"""Zero downtime: every way of reloading or redeploying keeps each Gunicorn
+master, renews its workers, and fails no request of a load running through
+Nginx meanwhile."""
+import json
+import shutil
+
+import pytest
+from conftest import Load, gunicorn_processes, run_playbook, wait_for_new_workers
+from stacktest import PROJECT
+
+INSTANCES = ["gunicorn", "gunicorn-api", "gunicorn-odd-even", "gunicorn-onepage"]
+# One route per instance, through Nginx.
+ROUTES = ["/", "/api/v1/states", "/airbnb-dynamic/number_odd_or_even/7", "/airbnb-onepage/",
+          "/api/v1/status", "/2-hbnb"]
+
+
+def processes(host):
+    return {name: gunicorn_processes(host, name) for name in INSTANCES}
+
+
+def report(what, figures):
+    print("{}: requests sent {sent}, failed {failed}, slowest {slowest} s, over {seconds} s, "
+          "statuses {statuses}".format(what, **figures))
+
+
+def assert_reloaded(host, before, counts=None):
+    """Each master kept, each worker replaced (by ``counts[name]`` new ones)."""
+    for name, (master, workers) in before.items():
+        count = (counts or {}).get(name, len(workers))
+        renewed = wait_for_new_workers(host, name, workers, count=count, timeout=60)
+        assert renewed, "{}: workers {} not renewed".format(name, workers)
+        assert renewed[0] == master, "{} was restarted, not reloaded".format(name)
+
+
+def test_systemctl_reload_of_every_instance_fails_no_request(host):
+    before = processes(host)
+    load = Load(host, ROUTES)
+    for name in INSTANCES:
+        host.check_output("systemctl reload %s", name)
+    assert_reloaded(host, before)
+    figures = load.stop()
+    report("systemctl reload of every instance", figures)
+    assert figures["sent"] >= 50
+    assert figures["failed"] == 0, figures["errors"]
+
+
+def test_fleet_reload_playbook_fails_no_request(host):
+    before = processes(host)
+    load = Load(host, ROUTES)
+    result, recap = run_playbook("playbooks/reload.yml")
+    figures = load.stop()
+    report("playbooks/reload.yml", figures)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert_reloaded(host, before)
+    assert figures["failed"] == 0, figures["errors"]
+
+
+def test_seed_reload_script_fails_no_request(host):
+    before = {"gunicorn": gunicorn_processes(host, "gunicorn")}
+    load = Load(host, ["/", "/2-hbnb"])
+    host.check_output("/usr/local/bin/4-reload_gunicorn_no_downtime")
+    assert_reloaded(host, before)
+    figures = load.stop()
+    report("4-reload_gunicorn_no_downtime", figures)
+    assert figures["failed"] == 0, figures["errors"]
+
+
+@pytest.fixture(scope="module")
+def changed_app(tmp_path_factory):
+    """The application with one changed line: a new release to deploy (the
+    same one for every test of this module)."""
+    source = tmp_path_factory.mktemp("changed") / "app"
+    shutil.copytree(PROJECT / "app", source,
+                    ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache", "file.json*"))
+    module = source / "web_flask" / "0-hello_route.py"
+    module.write_text(module.read_text() + "# redeployed by the resilience scenario\n")
+    return source
+
+
+def release_of(host, pid):
+    # Only the process's own user may read its working directory (root in a
+    # container lacks CAP_SYS_PTRACE).
+    return host.check_output("runuser -u airbnb -- readlink /proc/%s/cwd", str(pid))
+
+
+def test_deploy_of_changed_code_reloads_and_fails_no_request(host, changed_app):
+    old_release = host.check_output("readlink -f /srv/airbnb/current")
+    before = processes(host)
+    load = Load(host, ROUTES)
+    result, recap = run_playbook("site.yml", "-e", "airbnb_app_src_path={}".format(changed_app))
+    figures = load.stop()
+    report("site.yml with changed code", figures)
+    assert result.returncode == 0, result.stdout[-3000:]
+    new_release = host.check_output("readlink -f /srv/airbnb/current")
+    assert new_release != old_release
+    assert_reloaded(host, before)
+    # The new workers run the new release: Gunicorn re-resolves its chdir.
+    for name, (_, workers) in processes(host).items():
+        assert {release_of(host, pid) for pid in workers} == {new_release}, name
+    assert figures["failed"] == 0, figures["errors"]
+
+
+def test_deploy_of_changed_gunicorn_settings_reloads_and_fails_no_request(host, tmp_path, changed_app):
+    from test_1_security import instance_list
+    before = processes(host)
+    extra = tmp_path / "settings.json"
+    extra.write_text(json.dumps(instance_list(name="gunicorn-api", workers=5)))
+    load = Load(host, ROUTES)
+    result, recap = run_playbook("site.yml", "-e", "@{}".format(extra),
+                                 "-e", "airbnb_app_src_path={}".format(changed_app))
+    figures = load.stop()
+    report("site.yml with gunicorn-api at 5 workers", figures)
+    assert result.returncode == 0, result.stdout[-3000:]
+    # Only gunicorn-api's settings changed: it alone renews its workers, 5 now.
+    master, workers = wait_for_new_workers(host, "gunicorn-api", before["gunicorn-api"][1],
+                                           count=5, timeout=60) or (None, [])
+    assert master == before["gunicorn-api"][0] and len(workers) == 5
+    # The other instances keep their masters (their workers may have been
+    # recycled meanwhile by max_requests).
+    for name in ("gunicorn", "gunicorn-odd-even", "gunicorn-onepage"):
+        assert gunicorn_processes(host, name)[0] == before[name][0], name
+    assert figures["failed"] == 0, figures["errors"]
+
+    # Back to the defaults (3 workers), again by reload.
+    result, _ = run_playbook("site.yml", "-e", "airbnb_app_src_path={}".format(changed_app))
+    assert result.returncode == 0, result.stdout[-3000:]
+    renewed = wait_for_new_workers(host, "gunicorn-api", workers, count=3, timeout=60)
+    assert renewed and renewed[0] == master
