@@ -147,3 +147,39 @@ def test_bad_variables_fail_before_any_change_naming_the_variable(host, tmp_path
     assert host.check_output(checksums, *DEPLOYED) == before
     if "password" in case:
         assert extra["airbnb_app_db_password"] not in output
+
+
+def test_nginx_hides_its_version_and_sends_security_headers(http):
+    response = http("/api/v1/status")
+    assert response.headers["server"] == "nginx"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "x-frame-options" in response.headers
+    assert "x-powered-by" not in response.headers
+
+
+# The body is built on the host: 2 MiB do not fit on a command line.
+_BIG_POST = r"""
+import json, urllib.request, urllib.error
+body = json.dumps({"name": "x" * (2 * 1024 * 1024)}).encode()
+request = urllib.request.Request("http://127.0.0.1/api/v1/states", data=body, method="POST",
+                                 headers={"Content-Type": "application/json"})
+try:
+    print(urllib.request.urlopen(request, timeout=30).status)
+except urllib.error.HTTPError as error:
+    print(error.code)
+"""
+
+
+def test_a_body_over_the_limit_is_refused_with_413(host, http):
+    assert host.check_output("python3 -c %s", _BIG_POST) == "413"
+    assert http("/api/v1/states").status == 200
+
+
+def test_no_path_escapes_from_static(http, host):
+    secret = host.check_output("head -c 40 /srv/airbnb/current/api/v1/app.py")
+    for path in ("/static/../api/v1/app.py", "/static/%2e%2e/api/v1/app.py",
+                 "/static/..%2fapi/v1/app.py", "/static../api/v1/app.py",
+                 "/static/../../../../etc/passwd", "/static/%2e%2e/%2e%2e/%2e%2e/etc/passwd"):
+        response = http(path)
+        assert secret not in response.text and "root:" not in response.text, path
+    assert http("/static/styles/4-common.css").status == 200
