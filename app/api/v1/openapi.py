@@ -23,6 +23,7 @@ ERRORS = {
     400: "The body is not a JSON object, lacks a required key or has a value of the wrong type",
     404: "No such object",
     409: "The object changed meanwhile",
+    413: "The body is larger than the API accepts",
     503: "The database is unreachable; retry later",
 }
 
@@ -116,7 +117,9 @@ def _collection(name, plural, parent=None):
     """GET list + POST create, either top-level or under a parent object."""
     item = _ref(name)
     errors_get = (404, 503) if parent else (503,)
-    errors_post = (400, 404, 409, 503) if parent or name in ("Place", "Review") else (400, 409, 503)
+    # 404: the parent in the path or the owner a body names may not exist.
+    finds_others = parent or name in ("Place", "Review")
+    errors_post = (400, 404, 409, 413, 503) if finds_others else (400, 409, 413, 503)
     ops = {
         "get": {"summary": "List {}".format(plural), "operationId": "list{}".format(name),
                 "tags": [name],
@@ -143,7 +146,7 @@ def _item(name, param):
                 "tags": [name],
                 "requestBody": _body(_ref("{}Update".format(name))),
                 "responses": _responses((200, "The updated {}".format(name)), item,
-                                        400, 404, 409, 503)},
+                                        400, 404, 409, 413, 503)},
         "delete": {"summary": "Delete a {}".format(name), "operationId": "delete{}".format(name),
                    "tags": [name],
                    "responses": _responses((200, "Deleted"), {"type": "object", "maxProperties": 0},
@@ -160,7 +163,8 @@ def openapi_document():
         schemas[name] = _output_schema(name)
         schemas[name + "Create"] = _input_schema(name, for_create=True)
         schemas[name + "Update"] = _input_schema(name, for_create=False)
-    id_list = {"type": "array", "items": {"type": "string"}}
+    # null is accepted and means the same as an absent key (views/places_search.py).
+    id_list = {"type": "array", "items": {"type": "string"}, "nullable": True}
     schemas["PlacesSearch"] = {
         "type": "object", "additionalProperties": True,
         "properties": {"states": id_list, "cities": id_list, "amenities": id_list},
@@ -220,7 +224,7 @@ def openapi_document():
             "operationId": "placesSearch", "tags": ["Place"],
             "requestBody": _body(_ref("PlacesSearch")),
             "responses": _responses((200, "Matching places"),
-                                    {"type": "array", "items": _ref("Place")}, 400, 503)}},
+                                    {"type": "array", "items": _ref("Place")}, 400, 413, 503)}},
     }
     return {
         "openapi": "3.0.3",

@@ -48,9 +48,12 @@ class DBStorage:
             pool_pre_ping=True,
             pool_recycle=3600,
             # Fail fast instead of hanging past the proxy's timeout when the
-            # database is unreachable.
-            connect_args={"connect_timeout": 5, "read_timeout": 30,
-                          "write_timeout": 30},
+            # database is unreachable or hung: a request may wait twice
+            # (pre-ping, then a new connection's handshake), and 2 x 10 s stays
+            # below Gunicorn's 30 s worker timeout, so the client gets a 503
+            # rather than a killed worker's 502.
+            connect_args={"connect_timeout": 5, "read_timeout": 10,
+                          "write_timeout": 10},
         )
         if os.getenv("HBNB_ENV") == "test":
             Base.metadata.drop_all(self.__engine)

@@ -17,7 +17,12 @@ def json_body():
     A wrong content type, a malformed body and JSON that is not an object (a
     list, ``null``, a number) are all "Not a JSON": the view never sees them.
     """
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        # JSON nested deeper than the parser can recurse (a kilobyte of
+        # "[[[..." does it); ``silent`` only covers ValueError: it was a 500.
+        data = None
     if not isinstance(data, dict):
         abort(400, description="Not a JSON")
     return data
