@@ -130,3 +130,14 @@ def run_playbook(playbook, *args, timeout=1200):
                               re.findall(r"(\w+)=(\d+)", match.group(2))}
              for match in re.finditer(r"^(\S+)\s+:\s+(ok=.*)$", result.stdout, re.MULTILINE)}
     return result, recap
+
+
+def changed_tasks(output):
+    """Names of the tasks that reported a change in ansible-playbook output."""
+    names, task = [], None
+    for line in output.splitlines():
+        if line.startswith("TASK ["):
+            task = line[len("TASK ["):].split("]")[0]
+        elif line.startswith("changed:") and task not in names:
+            names.append(task)
+    return names

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from conftest import gunicorn_processes, run_playbook
+from stacktest import changed_tasks
 
 INSTANCES = ["gunicorn", "gunicorn-api", "gunicorn-odd-even", "gunicorn-onepage"]
 ENV_FILE = "/etc/airbnb/app.env"
@@ -95,7 +96,8 @@ def test_rerun_changes_nothing_and_prints_no_secret(host):
     result, recap = run_playbook("site.yml", "-v", "--diff")
     assert result.returncode == 0, result.stdout[-3000:]
     print("re-run recap: {}".format(recap))
-    assert recap and all(counts["changed"] == 0 for counts in recap.values())
+    assert recap and all(counts["changed"] == 0 for counts in recap.values()), \
+        changed_tasks(result.stdout)
     assert password not in result.stdout + result.stderr
 
 
@@ -183,3 +185,21 @@ def test_no_path_escapes_from_static(http, host):
         response = http(path)
         assert secret not in response.text and "root:" not in response.text, path
     assert http("/static/styles/4-common.css").status == 200
+
+
+def test_password_is_not_in_the_repository(host):
+    """The generated password stays in the controller's .credentials/ (mode
+    0600, ignored by git): no tracked file holds it."""
+    import subprocess
+
+    from stacktest import PROJECT
+    password = db_password(host)
+    tracked = subprocess.run(["git", "-C", str(PROJECT), "ls-files"], capture_output=True,
+                             text=True, check=True).stdout.split()
+    assert tracked and not [path for path in tracked if ".credentials" in path]
+    found = subprocess.run(["git", "-C", str(PROJECT), "grep", "-lF", "-e", password],
+                           capture_output=True, text=True)
+    assert found.returncode == 1 and found.stdout == ""
+    kept = list((PROJECT / ".credentials").glob("*/airbnb_db_password"))
+    assert kept and all(path.stat().st_mode & 0o077 == 0 for path in kept)
+    assert any(path.read_text().strip() == password for path in kept)
