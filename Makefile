@@ -14,7 +14,7 @@ TEST_DB_ENV := HBNB_TYPE_STORAGE=db HBNB_MYSQL_HOST=127.0.0.1 \
 	HBNB_MYSQL_PORT=$${HBNB_TEST_DB_PORT:-3307} HBNB_MYSQL_DB=$${HBNB_TEST_DB_NAME:-hbnb_test_db} \
 	HBNB_MYSQL_USER=$${HBNB_TEST_DB_USER:-hbnb_test} HBNB_MYSQL_PWD=$${HBNB_TEST_DB_PWD:-hbnb_test_pwd}
 
-.PHONY: help venv lab lab-down test lint test-app test-app-fs test-app-db test-db-up test-db-down \
+.PHONY: help venv lab lab-down test lint test-app test-app-fs test-app-db test-collection test-db-up test-db-down \
 	images molecule $(addprefix molecule-,$(SCENARIOS)) run-api clean
 
 help:
@@ -23,6 +23,7 @@ help:
 	@echo "make test        lint, the app's tests (both storage engines, real MariaDB), every Molecule scenario"
 	@echo "make lint        ruff, yamllint, shellcheck, ansible-lint (production profile)"
 	@echo "make test-app    the app's tests only"
+	@echo "make test-collection  build the collection, install it, use its roles by FQCN, ansible-doc"
 	@echo "make molecule    every Molecule scenario ($(SCENARIOS)); molecule-<name> for one"
 	@echo "make run-api     the API alone on 127.0.0.1:5002 with Gunicorn (file storage)"
 
@@ -47,7 +48,7 @@ lab-down: venv
 	ansible-playbook playbooks/lab_down.yml
 
 # -- tests ---------------------------------------------------------------------
-test: lint test-app molecule
+test: lint test-app test-collection molecule
 
 lint: venv
 	ruff check app molecule
@@ -62,6 +63,10 @@ test-app-fs: venv
 
 test-app-db: venv test-db-up
 	cd app && $(TEST_DB_ENV) $(BIN)/python -m pytest
+
+# The built collection, installed into an empty path, used by FQCN from outside the repository.
+test-collection: venv
+	scripts/test-collection.sh
 
 test-db-up:
 	scripts/test-mariadb.sh start
