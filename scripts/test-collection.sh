@@ -8,7 +8,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-roles=(nginx gunicorn airbnb_app mariadb)
+roles=(nginx gunicorn airbnb_app mariadb haproxy)
 
 cd "$repo"
 ansible-galaxy collection build --force --output-path "$work/dist" >/dev/null
@@ -67,7 +67,7 @@ cat >"$work/outside/playbook.yml" <<'PLAYBOOK'
       ansible.builtin.include_role:
         name: "hbnb.appserver.{{ outside_role }}"
         tasks_from: validate
-      loop: [gunicorn, nginx, mariadb]
+      loop: [gunicorn, nginx, mariadb, haproxy]
       loop_control:
         loop_var: outside_role
 PLAYBOOK

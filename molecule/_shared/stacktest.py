@@ -100,8 +100,8 @@ class Load:
     """A bounded load through Nginx, running inside the host (loopback only)
     as a transient systemd unit while the test breaks things."""
 
-    def __init__(self, host, paths, threads=4, max_seconds=300, max_requests=20000):
-        self.host = host
+    def __init__(self, host, paths, threads=4, max_seconds=900, max_requests=100000):
+        self.host, self.max_seconds, self.max_requests = host, max_seconds, max_requests
         self.name = "test-load-" + uuid.uuid4().hex[:8]
         self.out, self.stop_file = "/run/{}.json".format(self.name), "/run/{}.stop".format(self.name)
         urls = ["http://127.0.0.1" + path for path in paths]
@@ -117,6 +117,9 @@ class Load:
         assert wait_until(lambda: self.host.file(self.out).exists, timeout=60), "the load did not end"
         figures = json.loads(self.host.file(self.out).content_string)
         self.host.run("rm -f %s %s", self.out, self.stop_file)
+        # The load must have lasted as long as the action it watched.
+        assert figures["seconds"] < self.max_seconds and figures["sent"] < self.max_requests, \
+            "the load hit its bound before the action ended: {}".format(figures)
         return figures
 
 

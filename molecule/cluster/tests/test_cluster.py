@@ -1,0 +1,141 @@
+"""The scaled-out stack, checked from the load balancer: requests through
+lb-01 reach both web hosts, both share db-01's database, a web host that
+fails is taken out without failed requests, and a rolling deploy by site.yml
+under load through lb-01 fails none."""
+import csv
+import json
+import shutil
+
+import pytest
+import testinfra
+from conftest import Load, run_playbook, wait_until
+from stacktest import PROJECT, changed_tasks, requester
+
+# The tests run on lb-01 and reach the other hosts through ``cluster``.
+testinfra_hosts = ["ansible://lb-01"]
+WEB = ["web-01", "web-02"]
+ROUTES = ["/", "/api/v1/states", "/airbnb-onepage/", "/airbnb-dynamic/number_odd_or_even/7"]
+
+
+@pytest.fixture(scope="module")
+def cluster(request):
+    inventory = request.config.option.ansible_inventory
+    return {name: testinfra.get_host("ansible://{}?ansible_inventory={}".format(name, inventory))
+            for name in ["lb-01", "web-01", "web-02", "db-01"]}
+
+
+# Read HAProxy's statistics from its runtime socket (the host has no socat).
+_SHOW_STAT = r"""
+import socket
+conn = socket.socket(socket.AF_UNIX)
+conn.connect("/run/haproxy/admin.sock")
+conn.sendall(b"show stat\n")
+data = b""
+while True:
+    chunk = conn.recv(65536)
+    if not chunk:
+        break
+    data += chunk
+print(data.decode())
+"""
+
+
+def servers(host):
+    """{server: (status, last check)} of the "web" backend."""
+    text = host.check_output("python3 -c %s", _SHOW_STAT).lstrip("# ")
+    return {row["svname"]: (row["status"], row["check_status"])
+            for row in csv.DictReader(text.splitlines())
+            if row["pxname"] == "web" and row["svname"] not in ("FRONTEND", "BACKEND")}
+
+
+def test_health_checks_see_both_web_hosts_up(host):
+    state = wait_until(lambda: servers(host) if all(
+        status == "UP" for status, _ in servers(host).values()) else None, timeout=30)
+    print("haproxy backend web: {}".format(state))
+    assert state == {name: ("UP", "L7OK") for name in WEB}
+
+
+def test_requests_through_the_balancer_reach_both_web_hosts(host, http):
+    served_by = []
+    for _ in range(12):
+        response = http("/api/v1/status")
+        assert response.status == 200 and response.json() == {"status": "OK"}
+        served_by.append(response.headers["x-served-by"])
+    print("X-Served-By over 12 requests: {}".format(served_by))
+    assert set(served_by) == set(WEB)
+    assert http("/").status == 200 and "<title>HBnB</title>" in http("/").text
+
+
+def test_both_web_hosts_share_the_database(cluster):
+    on_web_01, on_web_02 = requester(cluster["web-01"]), requester(cluster["web-02"])
+    created = on_web_01("/api/v1/states", method="POST", body={"name": "Shared"})
+    assert created.status == 201
+    state_id = created.json()["id"]
+    assert on_web_02("/api/v1/states/" + state_id).json()["name"] == "Shared"
+    assert on_web_02("/api/v1/states/" + state_id, method="DELETE").status == 200
+    assert on_web_01("/api/v1/states/" + state_id).status == 404
+
+
+def test_database_serves_the_web_hosts_only(cluster):
+    db = cluster["db-01"]
+    grants = set(db.check_output("mariadb -N -B -e %s",
+                                 "SELECT host FROM mysql.user WHERE user = 'hbnb_dev'").split())
+    web_addresses = {cluster[name].interface.default().addresses[0] for name in WEB}
+    print("hbnb_dev may connect from {}".format(sorted(grants)))
+    assert grants == web_addresses
+    address = db.interface.default().addresses[0]
+    assert db.socket("tcp://{}:3306".format(address)).is_listening
+    for name in WEB + ["lb-01"]:
+        assert not cluster[name].exists("mariadbd"), name
+    lb = cluster["lb-01"]
+    assert not lb.exists("nginx") and not lb.file("/etc/systemd/system/gunicorn.service").exists
+
+
+def test_a_failing_web_host_is_taken_out_without_failed_requests(host, cluster):
+    load = Load(host, ROUTES)
+    cluster["web-02"].check_output("systemctl stop nginx")
+    try:
+        assert wait_until(lambda: servers(host)["web-02"][0].startswith("DOWN"), timeout=30)
+    finally:
+        cluster["web-02"].check_output("systemctl start nginx")
+    assert wait_until(lambda: servers(host)["web-02"][0] == "UP", timeout=30)
+    figures = load.stop()
+    print("web-02 stopped and started under load: requests sent {sent}, failed {failed}, "
+          "statuses {statuses}".format(**figures))
+    assert figures["failed"] == 0, figures["errors"]
+
+
+@pytest.fixture(scope="module")
+def changed_app(tmp_path_factory):
+    source = tmp_path_factory.mktemp("changed") / "app"
+    shutil.copytree(PROJECT / "app", source,
+                    ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache", "file.json*"))
+    module = source / "web_flask" / "0-hello_route.py"
+    module.write_text(module.read_text() + "# rolled out by the cluster scenario\n")
+    return source
+
+
+def test_rolling_deploy_under_load_fails_no_request(host, cluster, changed_app):
+    releases = {name: cluster[name].check_output("readlink -f /srv/airbnb/current") for name in WEB}
+    load = Load(host, ROUTES)
+    result, recap = run_playbook("site.yml", "-e", "airbnb_app_src_path={}".format(changed_app))
+    figures = load.stop()
+    print("rolling deploy through lb-01: requests sent {sent}, failed {failed}, slowest {slowest} s, "
+          "over {seconds} s, statuses {statuses}".format(**figures))
+    assert result.returncode == 0, result.stdout[-3000:]
+    for name in WEB:
+        assert cluster[name].check_output("readlink -f /srv/airbnb/current") != releases[name]
+        assert recap[name]["changed"] > 0
+    # One web host at a time: the second starts only after the first is back.
+    assert result.stdout.count("Drain this host from the load balancers") == len(WEB)
+    assert figures["sent"] >= 100
+    assert figures["failed"] == 0, figures["errors"]
+    assert servers(host) == {name: ("UP", "L7OK") for name in WEB}
+
+
+def test_a_run_with_nothing_to_change_changes_nothing(changed_app):
+    result, recap = run_playbook("site.yml", "-e", "airbnb_app_src_path={}".format(changed_app))
+    assert result.returncode == 0, result.stdout[-3000:]
+    print("re-run recap: {}".format(json.dumps(recap)))
+    assert set(recap) == {"lb-01", "web-01", "web-02", "db-01"}
+    assert all(counts["changed"] == 0 for counts in recap.values()), changed_tasks(result.stdout)
