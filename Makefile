@@ -65,7 +65,7 @@ test-app-db: venv test-db-up
 	cd app && $(TEST_DB_ENV) $(BIN)/python -m pytest
 
 # The built collection, installed into an empty path, used by FQCN from outside the repository.
-test-collection: venv
+test-collection: venv images
 	scripts/test-collection.sh
 
 test-db-up:

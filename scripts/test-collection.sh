@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The collection as Galaxy users get it: build the tarball, install it into an
 # empty collections path, and use it from a directory outside the repository
-# with FQCN role names only (no roles_path, no ansible.cfg of this project).
+# with FQCN role names only (no roles_path, no ansible.cfg of this project):
+# ansible-doc, variable checks, and a converge (twice) of a systemd container.
 #   scripts/test-collection.sh          (make test-collection)
 set -euo pipefail
 
@@ -73,4 +74,53 @@ cat >"$work/outside/playbook.yml" <<'PLAYBOOK'
 PLAYBOOK
 ansible-playbook -i localhost, playbook.yml >"$work/run.log" 2>&1 || { cat "$work/run.log" >&2; exit 1; }
 grep -E "^localhost +:" "$work/run.log"
+echo "test-collection: every role's variables checked by FQCN"
+
+# The same outside playbook style converges a real host: a systemd container
+# of the test image gets the app (file storage), Gunicorn and Nginx from the
+# installed collection, then answers through Nginx.
+host=hbnb-collection-test
+docker rm -f "$host" >/dev/null 2>&1 || true
+trap 'docker rm -f "$host" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+mkdir -p "$repo/.cache/apt/$host" "$repo/.cache/pip"
+docker run -d --name "$host" --hostname "$host" --cap-add SYS_ADMIN --cgroupns host \
+  --tmpfs /run --tmpfs /run/lock -v /sys/fs/cgroup:/sys/fs/cgroup:rw \
+  -v "$repo/.cache/apt/$host:/var/cache/apt/archives:rw" -v "$repo/.cache/pip:/root/.cache/pip:rw" \
+  appserver-test/debian:12 /lib/systemd/systemd >/dev/null
+for _ in $(seq 60); do
+  state=$(docker exec "$host" systemctl is-system-running 2>/dev/null || true)
+  case "$state" in running|degraded) break ;; esac
+  sleep 1
+done
+cat >"$work/outside/converge.yml" <<'PLAYBOOK'
+- name: Deploy the AirBnB clone with the installed collection's roles
+  hosts: all
+  vars:
+    airbnb_app_storage: fs
+    airbnb_app_sample_data: true
+    gunicorn_venv: "{{ airbnb_app_venv }}"
+    gunicorn_instances: "{{ airbnb_app_gunicorn_instances }}"
+    nginx_sites: "{{ airbnb_app_nginx_sites }}"
+  roles:
+    - hbnb.appserver.airbnb_app
+    - hbnb.appserver.gunicorn
+    - hbnb.appserver.nginx
+PLAYBOOK
+printf '%s ansible_connection=community.docker.docker\n' "$host" >"$work/outside/hosts"
+for run in first second; do
+  ansible-playbook -i "$work/outside/hosts" converge.yml >"$work/$run.log" 2>&1 \
+    || { tail -60 "$work/$run.log" >&2; exit 1; }
+  recap=$(grep -E "^$host +:" "$work/$run.log")
+  echo "test-collection: $run converge: $recap"
+done
+if ! grep -qE "changed=0 " <<<"$recap"; then
+  echo "test-collection: the second converge changed something" >&2
+  exit 1
+fi
+answer=$(docker exec "$host" python3 -c '
+import json, urllib.request
+get = lambda path: urllib.request.urlopen("http://127.0.0.1" + path, timeout=10)
+print(get("/airbnb-onepage/").read().decode(), len(json.load(get("/api/v1/states"))), get("/").status)')
+echo "test-collection: through Nginx: $answer"
+test "$answer" = "Hello HBNB! 12 200"
 echo "test-collection: passed"
