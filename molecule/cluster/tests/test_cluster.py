@@ -5,6 +5,7 @@ under load through lb-01 fails none."""
 import csv
 import json
 import shutil
+import time
 
 import pytest
 import testinfra
@@ -102,6 +103,26 @@ def test_a_failing_web_host_is_taken_out_without_failed_requests(host, cluster):
     figures = load.stop()
     print("web-02 stopped and started under load: requests sent {sent}, failed {failed}, "
           "statuses {statuses}".format(**figures))
+    assert figures["failed"] == 0, figures["errors"]
+
+
+def haproxy_processes(host):
+    master = host.check_output("systemctl show -p MainPID --value haproxy")
+    return master, sorted(host.check_output("pgrep -P %s", master).split())
+
+
+def test_haproxy_reloads_without_dropping_a_request(host):
+    master, workers = haproxy_processes(host)
+    load = Load(host, ROUTES)
+    for _ in range(3):
+        host.check_output("systemctl reload haproxy")
+        time.sleep(2)
+    figures = load.stop()
+    print("3 HAProxy reloads under load: requests sent {sent}, failed {failed}, "
+          "statuses {statuses}".format(**figures))
+    # The old workers leave once their last connection is done.
+    assert wait_until(lambda: haproxy_processes(host)[0] == master
+                      and not set(haproxy_processes(host)[1]) & set(workers), timeout=30)
     assert figures["failed"] == 0, figures["errors"]
 
 
