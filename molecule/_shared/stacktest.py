@@ -5,6 +5,7 @@ ansible-playbook runs against the scenario's own inventory."""
 import json
 import os
 import re
+import shutil
 import subprocess
 import time
 import uuid
@@ -144,3 +145,14 @@ def changed_tasks(output):
         elif line.startswith("changed:") and task not in names:
             names.append(task)
     return names
+
+
+def changed_copy_of_the_app(directory, note):
+    """A copy of the project's app/ in ``directory`` with one comment line
+    added: new content, hence a new release for site.yml to deploy."""
+    source = Path(directory) / "app"
+    shutil.copytree(PROJECT / "app", source,
+                    ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache", "file.json*"))
+    module = source / "web_flask" / "0-hello_route.py"
+    module.write_text(module.read_text() + "# {}\n".format(note))
+    return source

@@ -4,13 +4,12 @@ fails is taken out without failed requests, and a rolling deploy by site.yml
 under load through lb-01 fails none."""
 import csv
 import json
-import shutil
 import time
 
 import pytest
 import testinfra
 from conftest import Load, run_playbook, wait_until
-from stacktest import PROJECT, changed_tasks, requester
+from stacktest import changed_copy_of_the_app, changed_tasks, requester
 
 # The tests run on lb-01 and reach the other hosts through ``cluster``.
 testinfra_hosts = ["ansible://lb-01"]
@@ -128,12 +127,8 @@ def test_haproxy_reloads_without_dropping_a_request(host):
 
 @pytest.fixture(scope="module")
 def changed_app(tmp_path_factory):
-    source = tmp_path_factory.mktemp("changed") / "app"
-    shutil.copytree(PROJECT / "app", source,
-                    ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache", "file.json*"))
-    module = source / "web_flask" / "0-hello_route.py"
-    module.write_text(module.read_text() + "# rolled out by the cluster scenario\n")
-    return source
+    return changed_copy_of_the_app(tmp_path_factory.mktemp("changed"),
+                                   "rolled out by the cluster scenario")
 
 
 def test_rolling_deploy_under_load_fails_no_request(host, cluster, changed_app):

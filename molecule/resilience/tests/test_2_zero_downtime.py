@@ -2,11 +2,10 @@
 master, renews its workers, and fails no request of a load running through
 Nginx meanwhile."""
 import json
-import shutil
 
 import pytest
 from conftest import Load, gunicorn_processes, run_playbook, wait_for_new_workers
-from stacktest import PROJECT
+from stacktest import changed_copy_of_the_app
 
 INSTANCES = ["gunicorn", "gunicorn-api", "gunicorn-odd-even", "gunicorn-onepage"]
 # One route per instance, through Nginx.
@@ -69,12 +68,8 @@ def test_seed_reload_script_fails_no_request(host):
 def changed_app(tmp_path_factory):
     """The application with one changed line: a new release to deploy (the
     same one for every test of this module)."""
-    source = tmp_path_factory.mktemp("changed") / "app"
-    shutil.copytree(PROJECT / "app", source,
-                    ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache", "file.json*"))
-    module = source / "web_flask" / "0-hello_route.py"
-    module.write_text(module.read_text() + "# redeployed by the resilience scenario\n")
-    return source
+    return changed_copy_of_the_app(tmp_path_factory.mktemp("changed"),
+                                   "redeployed by the resilience scenario")
 
 
 def release_of(host, pid):

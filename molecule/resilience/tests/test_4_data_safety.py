@@ -4,12 +4,11 @@ restarts, a host restart), and the deployment can never switch on the
 drop-all HBNB_ENV=test.  (A re-run with nothing to change is test_1's: it
 must report changed=0.)"""
 import json
-import shutil
 import subprocess
 
 import pytest
 from conftest import gunicorn_processes, run_playbook, wait_until
-from stacktest import PROJECT, requester
+from stacktest import changed_copy_of_the_app, requester
 
 INSTANCES = ["gunicorn", "gunicorn-api", "gunicorn-odd-even", "gunicorn-onepage"]
 SERVICES = INSTANCES + ["nginx", "mariadb"]
@@ -53,10 +52,7 @@ def read_back(host, written):
 def test_an_upgrade_of_the_app_loses_nothing(host, written, tmp_path):
     """A deploy of new code, with the default settings again (test_2 left
     gunicorn-api at 5 workers), as an operator's upgrade would be."""
-    source = tmp_path / "app"
-    shutil.copytree(PROJECT / "app", source,
-                    ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache", "file.json*"))
-    (source / "VERSION").write_text("upgrade test\n")
+    source = changed_copy_of_the_app(tmp_path, "upgraded by the resilience scenario")
     before = host.check_output("readlink -f /srv/airbnb/current")
     result, _ = run_playbook("site.yml", "-e", "airbnb_app_src_path={}".format(source))
     assert result.returncode == 0, result.stdout[-3000:]
