@@ -14,7 +14,7 @@ TEST_DB_ENV := HBNB_TYPE_STORAGE=db HBNB_MYSQL_HOST=127.0.0.1 \
 	HBNB_MYSQL_PORT=$${HBNB_TEST_DB_PORT:-3307} HBNB_MYSQL_DB=$${HBNB_TEST_DB_NAME:-hbnb_test_db} \
 	HBNB_MYSQL_USER=$${HBNB_TEST_DB_USER:-hbnb_test} HBNB_MYSQL_PWD=$${HBNB_TEST_DB_PWD:-hbnb_test_pwd}
 
-.PHONY: help venv lab lab-down test lint test-app test-app-fs test-app-db test-collection test-db-up test-db-down \
+.PHONY: help venv lab lab-down bench browser test lint test-app test-app-fs test-app-db test-collection test-db-up test-db-down \
 	images molecule $(addprefix molecule-,$(SCENARIOS)) run-api clean
 
 help:
@@ -25,6 +25,7 @@ help:
 	@echo "make test-app    the app's tests only"
 	@echo "make test-collection  build the collection, install it, use its roles by FQCN, ansible-doc"
 	@echo "make molecule    every Molecule scenario ($(SCENARIOS)); molecule-<name> for one"
+	@echo "make bench       measure the stack (wrk: Nginx vs Gunicorn vs Flask dev server, converge times) into docs/"
 	@echo "make run-api     the API alone on 127.0.0.1:5002 with Gunicorn (file storage)"
 
 venv: $(VENV)/.installed
@@ -47,11 +48,19 @@ lab: venv
 lab-down: venv
 	ansible-playbook playbooks/lab_down.yml
 
+# -- benchmarks ------------------------------------------------------------------
+# A fresh bench-web-01 container, cold and warm converge, wrk on loopback inside it;
+# writes docs/benchmarks.{md,json,png}.  BENCH_ARGS="--reuse --keep" measures again quickly.
+bench: venv
+	scripts/ensure-docker.sh
+	scripts/build-test-image.sh 12
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
 # -- tests ---------------------------------------------------------------------
 test: lint test-app test-collection molecule
 
 lint: venv
-	ruff check app molecule
+	ruff check app molecule scripts
 	yamllint -s .
 	shellcheck scripts/*.sh .ci/run roles/airbnb_app/files/4-reload_gunicorn_no_downtime
 	ansible-lint
@@ -82,6 +91,12 @@ molecule: $(addprefix molecule-,$(SCENARIOS))
 
 $(addprefix molecule-,$(SCENARIOS)): molecule-%: venv images
 	molecule test -s $*
+
+# The default scenario opens the site in Debian's chromium (test_browser.py).
+molecule-default: browser
+
+browser:
+	scripts/ensure-chromium.sh
 
 run-api: venv
 	cd app && $(BIN)/gunicorn --bind 127.0.0.1:5002 --workers 2 api.v1.app:app

@@ -100,7 +100,10 @@ class BaseModel(_Columns):
         }
         for key in ("created_at", "updated_at"):
             if isinstance(data.get(key), datetime):
-                data[key] = data[key].strftime(TIME_FORMAT)
+                # TIME_FORMAT's text (naive datetimes, microseconds always
+                # written), several times faster than strftime: it counted
+                # for a fifth of a 100-object listing.
+                data[key] = data[key].isoformat(timespec="microseconds")
         data["__class__"] = type(self).__name__
         # Relationship collections are objects, not JSON.
         for key in ("amenities", "reviews", "cities", "places", "user",

@@ -59,9 +59,12 @@ class Place(BaseModel, Base):
         reviews: Mapped[list["Review"]] = relationship(  # noqa: F821
             back_populates="place", cascade="all, delete, delete-orphan",
             passive_deletes=True)
+        # Loaded with the places, in one more query for all of them:
+        # places_search filters every place on its amenities, and lazy
+        # loading made that one query per place.
         amenities: Mapped[list["Amenity"]] = relationship(  # noqa: F821
             secondary="place_amenity", back_populates="place_amenities",
-            viewonly=False, passive_deletes=True)
+            viewonly=False, passive_deletes=True, lazy="selectin")
     else:
         city_id = ""
         user_id = ""

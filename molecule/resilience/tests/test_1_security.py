@@ -5,9 +5,9 @@ import json
 
 import pytest
 from conftest import gunicorn_processes, run_playbook
-from stacktest import changed_tasks
+from stacktest import STACK_INSTANCES, changed_tasks
 
-INSTANCES = ["gunicorn", "gunicorn-api", "gunicorn-odd-even", "gunicorn-onepage"]
+INSTANCES = STACK_INSTANCES
 ENV_FILE = "/etc/airbnb/app.env"
 # Files a run with bad variables must leave exactly as they were.
 DEPLOYED = [ENV_FILE, "/etc/nginx/nginx.conf", "/etc/nginx/sites-available/airbnb",

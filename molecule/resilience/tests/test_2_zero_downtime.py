@@ -5,9 +5,9 @@ import json
 
 import pytest
 from conftest import Load, gunicorn_processes, run_playbook, wait_for_new_workers
-from stacktest import changed_copy_of_the_app
+from stacktest import STACK_INSTANCES, changed_copy_of_the_app
 
-INSTANCES = ["gunicorn", "gunicorn-api", "gunicorn-odd-even", "gunicorn-onepage"]
+INSTANCES = STACK_INSTANCES
 # One route per instance, through Nginx.
 ROUTES = ["/", "/api/v1/states", "/airbnb-dynamic/number_odd_or_even/7", "/airbnb-onepage/",
           "/api/v1/status", "/2-hbnb"]

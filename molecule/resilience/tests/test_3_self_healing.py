@@ -3,8 +3,9 @@ database outage gives clean, quick errors and heals without a restart."""
 import time
 
 from conftest import gunicorn_processes, wait_until
+from stacktest import STACK_INSTANCES
 
-INSTANCES = ["gunicorn", "gunicorn-api", "gunicorn-odd-even", "gunicorn-onepage"]
+INSTANCES = STACK_INSTANCES
 
 
 def test_worker_killed_with_sigkill_is_replaced_by_its_master(host, http):

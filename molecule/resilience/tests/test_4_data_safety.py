@@ -8,9 +8,9 @@ import subprocess
 
 import pytest
 from conftest import gunicorn_processes, run_playbook, wait_until
-from stacktest import changed_copy_of_the_app, requester
+from stacktest import STACK_INSTANCES, changed_copy_of_the_app, requester
 
-INSTANCES = ["gunicorn", "gunicorn-api", "gunicorn-odd-even", "gunicorn-onepage"]
+INSTANCES = STACK_INSTANCES
 SERVICES = INSTANCES + ["nginx", "mariadb"]
 # A sample state renamed by a user: loading the sample data again (every
 # site.yml run does) must not undo it.

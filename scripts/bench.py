@@ -1,0 +1,476 @@
+#!/usr/bin/env python3
+"""Benchmark the stack that site.yml deploys: `make bench`.
+
+One run, on this machine:
+  1. creates a fresh systemd container (inventory/bench), times a cold
+     `site.yml` converge and a warm one (nothing to change);
+  2. measures every route with wrk, inside the container, on loopback:
+     through Nginx (port 80), directly on its Gunicorn port, and on Flask's
+     development server (the seed's "run the module directly"), at several
+     concurrencies, plus Nginx serving a static file as the ceiling;
+  3. writes docs/benchmarks.{json,md} and docs/benchmarks.png and prints the
+     table, with each target checked.
+
+The three servers of a route are measured one after another at each
+concurrency, so their ratios hold even when the machine is noisy.  Every
+load is bounded: a few seconds per measurement, on loopback only.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shlex
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INVENTORY = ROOT / "inventory" / "bench" / "hosts.yml"
+HOST = "bench-web-01"
+PUBLISHED_PORT = 8089
+DOCS = ROOT / "docs"
+
+APP_ROOT = "/srv/airbnb"
+VENV_PYTHON = f"{APP_ROOT}/venv/bin/python"
+ENV_FILE = "/etc/airbnb/app.env"
+APP_USER = "airbnb"
+
+STATES_WANTED = 100
+
+# wrk reports through this script: one JSON line, and a POST body from the
+# environment for places_search.
+WRK_SCRIPT = r"""
+local body = os.getenv("BENCH_BODY")
+if body and body ~= "" then
+  wrk.method = "POST"
+  wrk.body = body
+  wrk.headers["Content-Type"] = "application/json"
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %d, "duration_us": %d, "bytes": %d, ' ..
+    '"errors": {"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}, ' ..
+    '"p50_us": %d, "p90_us": %d, "p99_us": %d, "max_us": %d}\n',
+    summary.requests, summary.duration, summary.bytes,
+    e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
+end
+"""
+
+
+@dataclass
+class Route:
+    """One route of the original project and where each server answers it."""
+
+    key: str
+    title: str
+    nginx_path: str
+    gunicorn_port: int
+    gunicorn_path: str
+    module: str
+    dev_port: int
+    body: str = ""
+
+
+@dataclass
+class Plan:
+    concurrencies: list[int]
+    duration: int
+    warmup: int
+    results: list[dict] = field(default_factory=list)
+
+
+def routes(amenity_id: str) -> list[Route]:
+    search_body = json.dumps({"amenities": [amenity_id]})
+    return [
+        Route("onepage", "GET /airbnb-onepage/", "/airbnb-onepage/", 5000, "/airbnb-onepage/",
+              "web_flask.0-hello_route", 5100),
+        Route("odd_even", "GET /airbnb-dynamic/number_odd_or_even/6",
+              "/airbnb-dynamic/number_odd_or_even/6", 5001, "/number_odd_or_even/6",
+              "web_flask.6-number_odd_or_even", 5101),
+        Route("api_states", f"GET /api/v1/states ({STATES_WANTED} states)", "/api/v1/states", 5002,
+              "/api/v1/states", "api.v1.app", 5102),
+        Route("places_search", "POST /api/v1/places_search (one amenity)", "/api/v1/places_search",
+              5002, "/api/v1/places_search", "api.v1.app", 5102, body=search_body),
+        Route("hbnb", "GET / (2-hbnb page)", "/", 5003, "/2-hbnb", "web_dynamic.2-hbnb", 5103),
+    ]
+
+
+STATIC = ("static", "GET /static/images/logo.png (Nginx alone)", "/static/images/logo.png")
+
+
+# -- running things ----------------------------------------------------------------------
+
+def log(message: str) -> None:
+    print(f"bench: {message}", flush=True)
+
+
+def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, check=True, text=True, **kwargs)
+
+
+def in_host(script: str, check: bool = True, env: dict | None = None) -> str:
+    """Run a shell script inside the bench container; return its stdout."""
+    cmd = ["docker", "exec"]
+    for name, value in (env or {}).items():
+        cmd += ["-e", f"{name}={value}"]
+    cmd += [HOST, "sh", "-c", script]
+    done = subprocess.run(cmd, text=True, capture_output=True)
+    if check and done.returncode != 0:
+        raise SystemExit(f"bench: in {HOST}: {script}\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def ansible_env() -> dict:
+    env = dict(os.environ)
+    env["ANSIBLE_CONFIG"] = str(ROOT / "ansible.cfg")
+    env["LAB_PORT"] = str(PUBLISHED_PORT)
+    env.setdefault("LAB_IMAGE", "appserver-test/debian:12")
+    return env
+
+
+def playbook(name: str, capture: bool = False) -> tuple[float, str]:
+    """Run a playbook against the bench inventory; return (seconds, output)."""
+    cmd = ["ansible-playbook", "-i", str(INVENTORY), name]
+    started = time.monotonic()
+    done = subprocess.run(cmd, cwd=ROOT, env=ansible_env(), text=True,
+                          stdout=subprocess.PIPE if capture else None, stderr=subprocess.STDOUT)
+    seconds = time.monotonic() - started
+    if done.returncode != 0:
+        if capture:
+            print(done.stdout)
+        raise SystemExit(f"bench: ansible-playbook {name} failed")
+    return seconds, done.stdout or ""
+
+
+def recap_changed(output: str) -> int:
+    match = re.search(rf"^{re.escape(HOST)}\s*:.*?changed=(\d+)", output, re.M)
+    if not match:
+        raise SystemExit("bench: no PLAY RECAP line for the bench host")
+    return int(match.group(1))
+
+
+# -- the stack ---------------------------------------------------------------------------
+
+def converge(reuse: bool) -> dict:
+    if reuse:
+        log(f"reusing the running {HOST} (no converge timing)")
+        return {}
+    log(f"fresh container {HOST} from {ansible_env()['LAB_IMAGE']}")
+    playbook("playbooks/lab_down.yml", capture=True)
+    playbook("playbooks/lab_up.yml", capture=True)
+    log("cold converge: site.yml on the fresh host")
+    cold, cold_out = playbook("site.yml", capture=True)
+    log(f"cold converge took {cold:.1f} s")
+    log("warm converge: site.yml again, nothing to change")
+    warm, warm_out = playbook("site.yml", capture=True)
+    changed = recap_changed(warm_out)
+    log(f"warm converge took {warm:.1f} s, changed={changed}")
+    return {"cold_seconds": round(cold, 1), "warm_seconds": round(warm, 1),
+            "cold_changed": recap_changed(cold_out), "warm_changed": changed}
+
+
+def api(path: str, method: str = "GET", payload: dict | None = None):
+    data = json.dumps(payload).encode() if payload is not None else None
+    request = urllib.request.Request(f"http://127.0.0.1:{PUBLISHED_PORT}{path}", data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read() or b"null")
+
+
+def prepare_data() -> str:
+    """Bring the states to STATES_WANTED; return the id of an amenity that some places have."""
+    states = api("/api/v1/states")
+    for number in range(len(states), STATES_WANTED):
+        api("/api/v1/states", "POST", {"name": f"Bench state {number + 1:03d}"})
+    count = len(api("/api/v1/states"))
+    if count < STATES_WANTED:
+        raise SystemExit(f"bench: expected {STATES_WANTED} states, found {count}")
+    amenities = sorted(api("/api/v1/amenities"), key=lambda amenity: amenity["name"])
+    total = len(api("/api/v1/places_search", "POST", {}))
+    for amenity in amenities:
+        found = len(api("/api/v1/places_search", "POST", {"amenities": [amenity["id"]]}))
+        if 0 < found < total:
+            log(f"places_search filters on amenity {amenity['name']!r}: {found} of {total} places")
+            return amenity["id"]
+    raise SystemExit("bench: no amenity selects a strict subset of the places")
+
+
+def install_wrk() -> None:
+    if not in_host("command -v wrk || true").strip():
+        log("installing wrk (Debian) in the bench host")
+        in_host("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null")
+    subprocess.run(["docker", "exec", "-i", HOST, "sh", "-c", "cat > /root/bench.lua"],
+                   input=WRK_SCRIPT, text=True, check=True)
+
+
+def start_dev_servers(all_routes: list[Route]) -> list[str]:
+    """Flask's development server for each app, as the app user, like `python3 -m module`."""
+    units = []
+    for module, port in sorted({(route.module, route.dev_port) for route in all_routes}):
+        unit = f"bench-dev-{port}"
+        code = (f"import importlib; importlib.import_module({module!r}).app.run("
+                f"host='127.0.0.1', port={port})")
+        in_host(f"systemctl stop {unit} 2>/dev/null; systemctl reset-failed {unit} 2>/dev/null; "
+                f"systemd-run --quiet --unit {unit} -p User={APP_USER} -p EnvironmentFile={ENV_FILE} "
+                f"-p WorkingDirectory={APP_ROOT}/current {VENV_PYTHON} -c {shlex.quote(code)}")
+        units.append(unit)
+        wait_for(f"http://127.0.0.1:{port}/", unit)
+    return units
+
+
+def wait_for(url: str, what: str) -> None:
+    probe = f"{VENV_PYTHON} -c " + shlex.quote(
+        "import sys, urllib.request, urllib.error\n"
+        f"try: urllib.request.urlopen({url!r}, timeout=2)\n"
+        "except urllib.error.HTTPError: pass\n")
+    for _ in range(60):
+        if subprocess.run(["docker", "exec", HOST, "sh", "-c", probe], capture_output=True).returncode == 0:
+            return
+        time.sleep(0.5)
+    raise SystemExit(f"bench: {what} does not answer on {url}")
+
+
+def stop_dev_servers(units: list[str]) -> None:
+    for unit in units:
+        in_host(f"systemctl stop {unit}", check=False)
+
+
+# -- measuring ---------------------------------------------------------------------------
+
+def wrk(url: str, connections: int, seconds: int, body: str = "") -> dict:
+    threads = min(2, connections)
+    script = (f"wrk -t{threads} -c{connections} -d{seconds}s --timeout 5s "
+              f"-s /root/bench.lua {shlex.quote(url)}")
+    output = in_host(script, env={"BENCH_BODY": body})
+    line = output.strip().splitlines()[-1]
+    result = json.loads(line)
+    result["rps"] = round(result["requests"] / (result["duration_us"] / 1e6), 1)
+    result["error_count"] = sum(result["errors"].values())
+    return result
+
+
+def measure(plan: Plan, server: str, route_key: str, title: str, url: str, connections: int,
+            body: str = "") -> None:
+    if plan.warmup:
+        wrk(url, connections, plan.warmup, body)
+    result = wrk(url, connections, plan.duration, body)
+    result.update(route=route_key, title=title, server=server, connections=connections, url=url)
+    plan.results.append(result)
+    errors = f"  errors={result['errors']}" if result["error_count"] else ""
+    log(f"{route_key:14} {server:8} c={connections:<3} {result['rps']:>8.0f} req/s  "
+        f"p50={result['p50_us'] / 1000:6.1f} ms  p99={result['p99_us'] / 1000:6.1f} ms{errors}")
+
+
+def bench(plan: Plan, all_routes: list[Route]) -> None:
+    for route in all_routes:
+        for connections in plan.concurrencies:
+            measure(plan, "nginx", route.key, route.title, f"http://127.0.0.1:80{route.nginx_path}",
+                    connections, route.body)
+            measure(plan, "gunicorn", route.key, route.title,
+                    f"http://127.0.0.1:{route.gunicorn_port}{route.gunicorn_path}", connections, route.body)
+            measure(plan, "dev", route.key, route.title,
+                    f"http://127.0.0.1:{route.dev_port}{route.gunicorn_path}", connections, route.body)
+    key, title, path = STATIC
+    for connections in plan.concurrencies:
+        measure(plan, "nginx", key, title, f"http://127.0.0.1:80{path}", connections)
+
+
+# -- reporting ---------------------------------------------------------------------------
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem_kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+    versions = in_host(
+        ". /etc/os-release; echo \"os=$PRETTY_NAME\"; "
+        "echo \"nginx=$(nginx -v 2>&1 | sed 's/.*nginx\\///')\"; "
+        f"echo \"gunicorn=$({APP_ROOT}/venv/bin/gunicorn --version | sed 's/.*(version //;s/)//')\"; "
+        "echo \"mariadb=$(mariadb --version | sed 's/.*Distrib //;s/,.*//;s/.*from //;s/-MariaDB.*//')\"; "
+        f"echo \"python=$({VENV_PYTHON} -c 'import platform; print(platform.python_version())')\"; "
+        "echo \"wrk=$(wrk -v 2>&1 | head -1 | cut -d' ' -f2)\"",
+        check=False)
+    stack = dict(line.split("=", 1) for line in versions.strip().splitlines() if "=" in line)
+    docker = subprocess.run(["docker", "version", "-f", "{{.Server.Version}}"], capture_output=True,
+                            text=True).stdout.strip()
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem_kib / 1024 / 1024, 1),
+            "kernel": platform.release(), "docker": docker, "container": stack}
+
+
+def find(results: list[dict], route: str, server: str, connections: int) -> dict | None:
+    return next((r for r in results if r["route"] == route and r["server"] == server
+                 and r["connections"] == connections), None)
+
+
+def targets(report: dict) -> list[dict]:
+    results, checks = report["results"], []
+    at = 32
+    for route in report["routes"]:
+        nginx, gunicorn, dev = (find(results, route, server, at) for server in ("nginx", "gunicorn", "dev"))
+        if nginx and gunicorn:
+            ratio = nginx["rps"] / gunicorn["rps"]
+            checks.append({"target": f"{route}: through Nginx ≥ 0.85 × direct Gunicorn at {at} connections",
+                           "value": f"{ratio:.2f}", "met": ratio >= 0.85})
+        if gunicorn and dev:
+            ratio = gunicorn["rps"] / dev["rps"]
+            checks.append({"target": f"{route}: Gunicorn ≥ 3 × the development server at {at} connections",
+                           "value": f"{ratio:.1f}×", "met": ratio >= 3})
+    states = find(results, "api_states", "nginx", at)
+    if states:
+        p99 = states["p99_us"] / 1000
+        checks.append({"target": f"GET /api/v1/states, {STATES_WANTED} states, p99 < 50 ms at {at} "
+                                 "connections through Nginx", "value": f"{p99:.1f} ms", "met": p99 < 50})
+    converge = report.get("converge") or {}
+    if converge:
+        warm = converge["warm_seconds"]
+        checks.append({"target": "warm site.yml converge of one host < 30 s (changed=0)",
+                       "value": f"{warm:.1f} s, changed={converge['warm_changed']}",
+                       "met": warm < 30 and converge["warm_changed"] == 0})
+    clean = all(r["error_count"] == 0 for r in results if r["server"] != "dev")
+    checks.append({"target": "no failed request through Nginx or Gunicorn",
+                   "value": "none" if clean else "some", "met": clean})
+    return checks
+
+
+def markdown(report: dict) -> str:
+    m = report["machine"]
+    stack = m["container"]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Written by `make bench` ({Path(__file__).name}) on {report['date']}. "
+        "Do not edit by hand: run it again.",
+        "",
+        "## Machine",
+        "",
+        f"- {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, Linux {m['kernel']}, "
+        f"Docker {m['docker']}.",
+        f"- One systemd container ({stack.get('os', '?')}) with the whole stack, converged by `site.yml`: "
+        f"Nginx {stack.get('nginx', '?')}, Gunicorn {stack.get('gunicorn', '?')} "
+        f"(sync workers, the role defaults), MariaDB {stack.get('mariadb', '?')}, "
+        f"Python {stack.get('python', '?')}.",
+        f"- wrk {stack.get('wrk', '?')} runs inside the same container, on loopback, sharing the same "
+        f"{m['cores']} cores with the servers it measures: {report['duration']} s per measurement after "
+        f"{report['warmup']} s of warm-up, keep-alive connections (the servers close them when they do not "
+        "keep them alive).",
+        f"- Data: the sample data set plus states up to {STATES_WANTED} states.",
+        "- Servers: **nginx** = through Nginx on port 80; **gunicorn** = directly on the route's "
+        "Gunicorn port; **dev** = Flask's development server (`app.run()`, threaded, what running "
+        "the module directly starts).",
+        "",
+        "## Targets",
+        "",
+        "| Target | Measured | Met |",
+        "|---|---|---|",
+    ]
+    for check in report["targets"]:
+        lines.append(f"| {check['target']} | {check['value']} | {'yes' if check['met'] else '**no**'} |")
+    converge = report.get("converge") or {}
+    if converge:
+        lines += ["", "## Converge", "",
+                  f"- Cold (fresh Debian container, packages downloaded): {converge['cold_seconds']} s, "
+                  f"changed={converge['cold_changed']}.",
+                  f"- Warm (second run, nothing to change): {converge['warm_seconds']} s, "
+                  f"changed={converge['warm_changed']}."]
+    lines += ["", "## Requests per second and latency", "",
+              "![Requests per second by route, server and concurrency](benchmarks.png)", ""]
+    titles = {r["route"]: r["title"] for r in report["results"]}
+    for route in report["routes"] + ["static"]:
+        lines += [f"### {titles[route]}", "",
+                  "| Connections | Server | req/s | p50 ms | p99 ms | Errors |",
+                  "|---:|---|---:|---:|---:|---:|"]
+        for r in (r for r in report["results"] if r["route"] == route):
+            lines.append(f"| {r['connections']} | {r['server']} | {r['rps']:.0f} | "
+                         f"{r['p50_us'] / 1000:.1f} | {r['p99_us'] / 1000:.1f} | {r['error_count']} |")
+        lines.append("")
+    notes = ROOT / "docs" / "benchmarks-notes.md"
+    if notes.exists():
+        lines += [notes.read_text().strip(), ""]
+    return "\n".join(lines)
+
+
+def plot(report: dict, path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    route_keys = report["routes"] + ["static"]
+    titles = {r["route"]: r["title"] for r in report["results"]}
+    figure, axes = plt.subplots(2, 3, figsize=(15, 8.5))
+    styles = {"nginx": ("tab:green", "o"), "gunicorn": ("tab:blue", "s"), "dev": ("tab:red", "^")}
+    for axis, route in zip(axes.flat, route_keys, strict=True):
+        for server, (colour, marker) in styles.items():
+            points = [(r["connections"], r["rps"]) for r in report["results"]
+                      if r["route"] == route and r["server"] == server]
+            if points:
+                axis.plot(*zip(*points, strict=True), color=colour, marker=marker, label=server)
+        axis.set_title(titles[route], fontsize=9)
+        axis.set_xscale("log", base=2)
+        axis.set_xticks(report["concurrencies"], [str(c) for c in report["concurrencies"]])
+        axis.set_xlabel("concurrent connections")
+        axis.set_ylabel("requests/s")
+        axis.set_ylim(bottom=0)
+        axis.grid(alpha=0.3)
+        axis.legend(fontsize=8)
+    m = report["machine"]
+    figure.suptitle(f"Requests per second: Nginx → Gunicorn vs Gunicorn vs Flask dev server "
+                    f"({m['cores']} cores, wrk on loopback, {report['date']})")
+    figure.tight_layout()
+    figure.savefig(path, dpi=90)
+    plt.close(figure)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reuse", action="store_true",
+                        help=f"measure the running {HOST} instead of creating it (no converge timing)")
+    parser.add_argument("--keep", action="store_true", help=f"leave {HOST} running afterwards")
+    parser.add_argument("--concurrency", default="1,8,32,64", help="comma-separated connection counts")
+    parser.add_argument("--duration", type=int, default=4, help="seconds per measurement (at most 30)")
+    parser.add_argument("--warmup", type=int, default=1, help="seconds of warm-up before each measurement")
+    parser.add_argument("--output", default=str(DOCS), help="directory for benchmarks.{json,md,png}")
+    args = parser.parse_args()
+    concurrencies = sorted({int(c) for c in args.concurrency.split(",")})
+    if not 1 <= args.duration <= 30 or max(concurrencies) > 256:
+        parser.error("--duration must be 1..30 and connections at most 256 (bounded load)")
+
+    plan = Plan(concurrencies=concurrencies, duration=args.duration, warmup=args.warmup)
+    report = {"date": time.strftime("%Y-%m-%d"), "concurrencies": concurrencies,
+              "duration": args.duration, "warmup": args.warmup}
+    report["converge"] = converge(args.reuse)
+    units: list[str] = []
+    try:
+        install_wrk()
+        amenity_id = prepare_data()
+        all_routes = routes(amenity_id)
+        report["routes"] = [route.key for route in all_routes]
+        units = start_dev_servers(all_routes)
+        bench(plan, all_routes)
+        report["machine"] = machine()
+    finally:
+        stop_dev_servers(units)
+        if not args.keep and not args.reuse:
+            playbook("playbooks/lab_down.yml", capture=True)
+    report["results"] = plan.results
+    report["targets"] = targets(report)
+
+    output = Path(args.output)
+    output.mkdir(parents=True, exist_ok=True)
+    (output / "benchmarks.json").write_text(json.dumps(report, indent=2) + "\n")
+    (output / "benchmarks.md").write_text(markdown(report) + "\n")
+    plot(report, output / "benchmarks.png")
+    log(f"wrote {output}/benchmarks.md, benchmarks.json, benchmarks.png")
+    for check in report["targets"]:
+        log(f"{'MET ' if check['met'] else 'MISS'} {check['target']}: {check['value']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Makes sure Debian's chromium is installed for the browser test (molecule/default/tests/test_browser.py): does nothing if /usr/bin/chromium exists, else installs it with apt-get.
+set -euo pipefail
+
+# Usage: scripts/ensure-chromium.sh
+#
+# Idempotent. The browser test drives this chromium through the Python playwright
+# package (executable_path); playwright's own browser builds are never downloaded
+# (`playwright install` needs a host that is not reachable here).
+#
+# apt-get update runs only when apt knows no chromium to install (empty or stale
+# package lists, as on a fresh machine), or when an install from the current lists
+# fails (a .deb that has left the mirror since the last update).
+
+CHROMIUM=/usr/bin/chromium
+
+log() { printf 'ensure-chromium: %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# Run a command as root: directly when we are root, else through sudo.
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo "$@"
+    else
+        die "need root (or sudo) to run: $*"
+    fi
+}
+
+apt_get() {
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get -q -o Dpkg::Use-Pty=0 "$@"
+}
+
+# True if the package lists offer a chromium candidate.
+apt_knows_chromium() {
+    local candidate
+    candidate="$(apt-cache policy chromium 2>/dev/null | awk '/Candidate:/ { print $2 }')"
+    [ -n "$candidate" ] && [ "$candidate" != "(none)" ]
+}
+
+install_chromium() {
+    apt_get install -y --no-install-recommends chromium
+}
+
+if [ -x "$CHROMIUM" ]; then
+    log "$CHROMIUM is already installed; nothing to do."
+    exit 0
+fi
+
+command -v apt-get >/dev/null 2>&1 \
+    || die "no $CHROMIUM and no apt-get: install Chromium yourself, then re-run"
+
+if ! apt_knows_chromium; then
+    log "apt knows no chromium package yet: apt-get update"
+    apt_get update
+fi
+log "installing Debian's chromium with apt-get"
+if ! install_chromium; then
+    log "install failed; refreshing the package lists and trying once more"
+    apt_get update
+    install_chromium
+fi
+
+[ -x "$CHROMIUM" ] || die "chromium was installed but $CHROMIUM is missing"
+log "installed: $("$CHROMIUM" --version 2>/dev/null || echo '?')"
