@@ -35,12 +35,8 @@ LABEL_KEY=org.appserver-test.input-hash
 # python3-venv, python3-packaging, curl, netbase, ...) may be added here.
 BASE_PACKAGES="systemd,systemd-sysv,dbus,python3,ca-certificates,iproute2,sudo,procps"
 
-log() { printf 'build-test-image: %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
+# shellcheck source=scripts/common.sh
+. "$(dirname "$0")/common.sh"
 
 apt_install() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q

@@ -14,19 +14,8 @@ set -euo pipefail
 
 CHROMIUM=/usr/bin/chromium
 
-log() { printf 'ensure-chromium: %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
-# Run a command as root: directly when we are root, else through sudo.
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then
-        "$@"
-    elif command -v sudo >/dev/null 2>&1; then
-        sudo "$@"
-    else
-        die "need root (or sudo) to run: $*"
-    fi
-}
+# shellcheck source=scripts/common.sh
+. "$(dirname "$0")/common.sh"
 
 apt_get() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get -q -o Dpkg::Use-Pty=0 "$@"

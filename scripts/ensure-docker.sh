@@ -24,23 +24,12 @@ set -euo pipefail
 DOCKERD_LOG="${DOCKERD_LOG:-/var/log/dockerd-project.log}"
 DOCKER_WAIT_SECONDS="${DOCKER_WAIT_SECONDS:-60}"
 
-log() { printf 'ensure-docker: %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+# shellcheck source=scripts/common.sh
+. "$(dirname "$0")/common.sh"
 
 docker_answers() {
     command -v docker >/dev/null 2>&1 || return 1
     timeout 10 docker info >/dev/null 2>&1
-}
-
-# Run a command as root: directly when we are root, else through sudo.
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then
-        "$@"
-    elif command -v sudo >/dev/null 2>&1; then
-        sudo "$@"
-    else
-        die "need root (or sudo) to run: $*"
-    fi
 }
 
 # True if the process exists and is not a zombie. A killed daemon can linger as a zombie
