@@ -25,6 +25,7 @@ import re
 import shlex
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -147,9 +148,9 @@ def ansible_env() -> dict:
     return env
 
 
-def playbook(name: str, capture: bool = False) -> tuple[float, str]:
+def playbook(name: str, capture: bool = False, extra: list[str] | None = None) -> tuple[float, str]:
     """Run a playbook against the bench inventory; return (seconds, output)."""
-    cmd = ["ansible-playbook", "-i", str(INVENTORY), name]
+    cmd = ["ansible-playbook", "-i", str(INVENTORY), name, *(extra or [])]
     started = time.monotonic()
     done = subprocess.run(cmd, cwd=ROOT, env=ansible_env(), text=True,
                           stdout=subprocess.PIPE if capture else None, stderr=subprocess.STDOUT)
@@ -184,8 +185,35 @@ def converge(reuse: bool) -> dict:
     warm, warm_out = playbook("site.yml", capture=True)
     changed = recap_changed(warm_out)
     log(f"warm converge took {warm:.1f} s, changed={changed}")
+    per_call = module_call_seconds()
+    log(f"one module call on {HOST} takes {per_call:.2f} s")
     return {"cold_seconds": round(cold, 1), "warm_seconds": round(warm, 1),
-            "cold_changed": recap_changed(cold_out), "warm_changed": changed}
+            "cold_changed": recap_changed(cold_out), "warm_changed": changed,
+            "module_call_seconds": round(per_call, 3)}
+
+
+# A task that does nothing but start a module on the host, once per item.
+PING_PLAYBOOK = """\
+- name: Time module calls
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: Ping once per item
+      ansible.builtin.ping:
+      loop: "{{ range(bench_calls | int) | list }}"
+"""
+
+
+def module_call_seconds(few: int = 5, many: int = 25) -> float:
+    """What one module call costs on the bench host, Ansible's start-up
+    excluded: the difference between two runs, per extra call.  A warm
+    converge is a sequence of such calls, so this is its unit of cost."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "ping.yml"
+        path.write_text(PING_PLAYBOOK)
+        short, _ = playbook(str(path), capture=True, extra=["-e", f"bench_calls={few}"])
+        long, _ = playbook(str(path), capture=True, extra=["-e", f"bench_calls={many}"])
+    return (long - short) / (many - few)
 
 
 def api(path: str, method: str = "GET", payload: dict | None = None):
@@ -393,6 +421,11 @@ def markdown(report: dict) -> str:
                   f"changed={converge['cold_changed']}.",
                   f"- Warm (second run, nothing to change): {converge['warm_seconds']} s, "
                   f"changed={converge['warm_changed']}."]
+        per_call = converge.get("module_call_seconds")
+        if per_call:
+            lines += [f"- One module call (`ansible.builtin.ping` in a loop, Ansible's start-up excluded): "
+                      f"{per_call:.2f} s on this machine. The warm converge is worth "
+                      f"{converge['warm_seconds'] / per_call:.0f} such calls."]
     lines += ["", "## Requests per second and latency", "",
               "![Requests per second by route, server and concurrency](benchmarks.png)", ""]
     titles = {r["route"]: r["title"] for r in report["results"]}

@@ -1,4 +1,6 @@
 """Hostile and careless input: always a 4xx JSON error, never a 500 or a trace."""
+from urllib.parse import quote
+
 import pytest
 
 WRITE_ENDPOINTS = [
@@ -109,6 +111,15 @@ def test_user_id_of_wrong_type(api, sample, user_id):
 def test_unknown_or_absurd_ids_are_404(api, sample, path):
     method = "DELETE" if "/amenities/" in path else "GET"
     assert_json_error(api.open(url_for(path, sample), method=method), 404)
+
+
+@pytest.mark.parametrize("mangle", [str.upper, lambda text: text + " "],
+                         ids=["upper-case", "trailing-space"])
+def test_ids_match_exactly_on_every_engine(api, sample, mangle):
+    state_id = mangle(sample.california.id)
+    assert_json_error(api.get("/api/v1/states/" + quote(state_id)), 404)
+    search = api.post("/api/v1/places_search", json={"states": [state_id]})
+    assert search.status_code == 200 and search.get_json() == []
 
 
 def test_long_ids_in_places_search_are_ignored(api, sample):

@@ -117,7 +117,10 @@ class DBStorage:
         cls = resolve(cls)
         if cls not in MAPPED or not isinstance(id, str):
             return None
-        return self.__session.get(cls, id)
+        obj = self.__session.get(cls, id)
+        # MariaDB's default collations compare ids without case and ignore
+        # trailing spaces; the file engine does neither, and neither does this.
+        return obj if obj is not None and obj.id == id else None
 
     def count(self, cls=None):
         """How many objects (of one class, or of every class) are stored."""
