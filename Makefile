@@ -88,10 +88,10 @@ images:
 	scripts/build-test-image.sh 12 13
 
 # Two scenarios at a time: a converge mostly waits on one module call after
-# another (about one core busy), so a second lane uses the other core; on a
-# 2-core machine `make test` took 40 min instead of 50.  The longest scenarios start first; each scenario's
-# output is printed in one piece when it ends.  MOLECULE_JOBS=1 runs them one
-# by one, with live output.
+# another (about one core busy), so a second lane uses the other core.  On a
+# 2-core machine `make test` took 34 to 40 min instead of 50.  The longest
+# scenarios start first; each scenario's output is printed in one piece when
+# it ends.  MOLECULE_JOBS=1 runs them one by one, with live output.
 MOLECULE_JOBS ?= 2
 MOLECULE_LONGEST := cluster resilience default
 MOLECULE_ORDER := $(foreach name,$(MOLECULE_LONGEST),$(filter $(name),$(SCENARIOS))) $(filter-out $(MOLECULE_LONGEST),$(SCENARIOS))
