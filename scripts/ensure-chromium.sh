@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Makes sure Debian's chromium is installed for the browser test (molecule/default/tests/test_browser.py): does nothing if /usr/bin/chromium exists, else installs it with apt-get.
+# Makes sure Debian's chromium is installed for the browser tests (molecule/{default,clone}/tests/test_browser.py),
+# with Debian's jQuery (libjs-jquery), which the clone test serves in place of the CDN the clone's page loads it from:
+# does nothing if both are there, else installs them with apt-get.
 set -euo pipefail
 
 # Usage: scripts/ensure-chromium.sh
@@ -13,6 +15,7 @@ set -euo pipefail
 # fails (a .deb that has left the mirror since the last update).
 
 CHROMIUM=/usr/bin/chromium
+JQUERY=/usr/share/javascript/jquery/jquery.min.js
 
 # shellcheck source=scripts/common.sh
 . "$(dirname "$0")/common.sh"
@@ -29,11 +32,11 @@ apt_knows_chromium() {
 }
 
 install_chromium() {
-    apt_get install -y --no-install-recommends chromium
+    apt_get install -y --no-install-recommends chromium libjs-jquery
 }
 
-if [ -x "$CHROMIUM" ]; then
-    log "$CHROMIUM is already installed; nothing to do."
+if [ -x "$CHROMIUM" ] && [ -f "$JQUERY" ]; then
+    log "$CHROMIUM and $JQUERY are already installed; nothing to do."
     exit 0
 fi
 
@@ -52,4 +55,5 @@ if ! install_chromium; then
 fi
 
 [ -x "$CHROMIUM" ] || die "chromium was installed but $CHROMIUM is missing"
+[ -f "$JQUERY" ] || die "libjs-jquery was installed but $JQUERY is missing"
 log "installed: $("$CHROMIUM" --version 2>/dev/null || echo '?')"

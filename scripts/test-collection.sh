@@ -2,7 +2,8 @@
 # The collection as Galaxy users get it: build the tarball, install it into an
 # empty collections path, and use it from a directory outside the repository
 # with FQCN role names only (no roles_path, no ansible.cfg of this project):
-# ansible-doc, variable checks, and a converge (twice) of a systemd container.
+# ansible-doc, variable checks, and the collection's own site playbook
+# (hbnb.appserver.site) run twice against a systemd container.
 #   scripts/test-collection.sh          (make test-collection)
 set -euo pipefail
 
@@ -25,13 +26,15 @@ export ANSIBLE_CONFIG="$work/outside/ansible.cfg" ANSIBLE_ROLES_PATH="$work/no-r
 ansible-galaxy collection install --offline --no-deps -p "$work/collections" "$tarball" >/dev/null
 installed="$work/collections/ansible_collections/hbnb/appserver"
 test -f "$installed/MANIFEST.json"
-for unwanted in .venv .git molecule app/tests .credentials; do
+for unwanted in .venv .git molecule app/tests .credentials Makefile scripts .ci ruff.toml .yamllint \
+  .ansible-lint requirements.txt site.yml ansible.cfg inventory docs playbooks/lab_up.yml; do
   if [ -e "$installed/$unwanted" ]; then
     echo "test-collection: $unwanted must not be in the collection" >&2
     exit 1
   fi
 done
 test -f "$installed/app/api/v1/app.py"   # airbnb_app deploys the app shipped inside
+test -f "$installed/playbooks/site.yml" && test -f "$installed/playbooks/group_vars/all.yml" && test -f "$installed/app/requirements.txt"
 echo "test-collection: installed into an empty collections path"
 
 # ansible-doc shows each role's documented options.
@@ -76,9 +79,7 @@ ansible-playbook -i localhost, playbook.yml >"$work/run.log" 2>&1 || { cat "$wor
 grep -E "^localhost +:" "$work/run.log"
 echo "test-collection: every role's variables checked by FQCN"
 
-# The same outside playbook style converges a real host: a systemd container
-# of the test image gets the app (file storage), Gunicorn and Nginx from the
-# installed collection, then answers through Nginx.
+# A real host: a systemd container of the test image.
 host=hbnb-collection-test
 docker rm -f "$host" >/dev/null 2>&1 || true
 trap 'docker rm -f "$host" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
@@ -92,29 +93,28 @@ for _ in $(seq 60); do
   case "$state" in running|degraded) break ;; esac
   sleep 1
 done
-cat >"$work/outside/converge.yml" <<'PLAYBOOK'
-- name: Deploy the AirBnB clone with the installed collection's roles
-  hosts: all
-  vars:
-    airbnb_app_storage: fs
-    airbnb_app_sample_data: true
-    gunicorn_venv: "{{ airbnb_app_venv }}"
-    gunicorn_instances: "{{ airbnb_app_gunicorn_instances }}"
-    nginx_sites: "{{ airbnb_app_nginx_sites }}"
-  roles:
-    - hbnb.appserver.airbnb_app
-    - hbnb.appserver.gunicorn
-    - hbnb.appserver.nginx
-PLAYBOOK
-printf '%s ansible_connection=community.docker.docker\n' "$host" >"$work/outside/hosts"
+# The whole site, as a user who only installed the collection runs it: the
+# collection's own playbook, hbnb.appserver.site, against an inventory that
+# lives outside the repository (the container is a web and a db host).
+mkdir -p "$work/outside/inventory/group_vars"
+printf '[web]\n%s ansible_connection=community.docker.docker\n[db]\n%s ansible_connection=community.docker.docker\n' \
+  "$host" "$host" >"$work/outside/inventory/hosts"
+printf -- '---\nairbnb_app_sample_data: true\n' >"$work/outside/inventory/group_vars/all.yml"
 for run in first second; do
-  ansible-playbook -i "$work/outside/hosts" converge.yml >"$work/$run.log" 2>&1 \
+  ansible-playbook -i "$work/outside/inventory/hosts" hbnb.appserver.site >"$work/$run.log" 2>&1 \
     || { tail -60 "$work/$run.log" >&2; exit 1; }
   recap=$(grep -E "^$host +:" "$work/$run.log")
-  echo "test-collection: $run converge: $recap"
+  echo "test-collection: ansible-playbook hbnb.appserver.site, $run run: $recap"
 done
 if ! grep -qE "changed=0 " <<<"$recap"; then
-  echo "test-collection: the second converge changed something" >&2
+  echo "test-collection: the second run of hbnb.appserver.site changed something" >&2
+  exit 1
+fi
+# The generated database password is kept next to the user's inventory, not
+# inside the installed collection.
+test -s "$work/outside/inventory/.credentials/inventory-"*/airbnb_db_password
+if [ -e "$installed/.credentials" ] || [ -e "$installed/playbooks/.credentials" ]; then
+  echo "test-collection: a secret was written into the installed collection" >&2
   exit 1
 fi
 answer=$(docker exec "$host" python3 -c '
@@ -123,4 +123,5 @@ get = lambda path: urllib.request.urlopen("http://127.0.0.1" + path, timeout=10)
 print(get("/airbnb-onepage/").read().decode(), len(json.load(get("/api/v1/states"))), get("/").status)')
 echo "test-collection: through Nginx: $answer"
 test "$answer" = "Hello HBNB! 12 200"
+docker exec "$host" grep -qx HBNB_TYPE_STORAGE=db /etc/airbnb/app.env   # on MariaDB, as site.yml deploys
 echo "test-collection: passed"

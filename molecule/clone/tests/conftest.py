@@ -1,0 +1,12 @@
+"""The stack scenarios share their helpers: molecule/_shared/stacktest.py."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "_shared"))
+
+from stacktest import (  # noqa: E402,F401  (fixtures and helpers)
+    gunicorn_processes,
+    http,
+    run_playbook,
+    wait_until,
+)
