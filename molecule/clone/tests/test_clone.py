@@ -40,7 +40,8 @@ def masters(host):
 
 def test_the_release_is_the_clone_unchanged_but_for_the_api_origins(host):
     release = host.file(CURRENT).linked_to
-    assert host.file(release + "/console.py").exists and host.file(release + "/models/engine/db_storage.py").exists
+    for path in ("console.py", "models/engine/db_storage.py", "web_flask/100-dump.sql"):
+        assert host.file(release + "/" + path).exists, path
     assert not host.file(release + "/tests").exists, "the clone's tests/ must not be deployed"
     assert not host.file(release + "/requirements.txt").exists
     # The one change: the origins of the API calls in the static scripts.
@@ -131,8 +132,10 @@ def test_rerun_keeps_a_new_row_and_loads_the_seed_no_more(http, host):
 
 
 @pytest.mark.parametrize("branch, message", [
-    ("missing-module", "instance gunicorn-odd-even (web_flask/6-number_odd_or_even.py is not in the release)"),
-    ("broken-requirements", "pip could not install no-such-package-hbnb-clone==1.0 from the release's requirements.txt"),
+    ("missing-module",
+     "instance gunicorn-odd-even (web_flask/6-number_odd_or_even.py is not in the release)"),
+    ("broken-requirements",
+     "pip could not install no-such-package-hbnb-clone==1.0 from the release's requirements.txt"),
 ])
 def test_a_broken_push_stops_before_the_switch(http, host, branch, message):
     release = host.file(CURRENT).linked_to
