@@ -60,7 +60,10 @@ bench: venv
 test: lint test-app test-collection molecule
 
 lint: venv
-	ruff check app molecule scripts
+	ruff check app molecule scripts plugins roles
+	pycodestyle app
+	ruff check --select D1 app
+	$(BIN)/python scripts/check-docstrings.py app
 	yamllint -s .
 	shellcheck -x scripts/*.sh .ci/run roles/airbnb_app/files/4-reload_gunicorn_no_downtime
 	ansible-lint
@@ -93,7 +96,7 @@ images:
 # scenarios start first; each scenario's output is printed in one piece when
 # it ends.  MOLECULE_JOBS=1 runs them one by one, with live output.
 MOLECULE_JOBS ?= 2
-MOLECULE_LONGEST := cluster resilience default
+MOLECULE_LONGEST := cluster resilience default clone
 MOLECULE_ORDER := $(foreach name,$(MOLECULE_LONGEST),$(filter $(name),$(SCENARIOS))) $(filter-out $(MOLECULE_LONGEST),$(SCENARIOS))
 
 molecule: venv images browser
@@ -103,8 +106,8 @@ molecule: venv images browser
 $(addprefix molecule-,$(SCENARIOS)): molecule-%: venv images
 	molecule test -s $*
 
-# The default scenario opens the site in Debian's chromium (test_browser.py).
-molecule-default: browser
+# The default and clone scenarios open the site in Debian's chromium (test_browser.py).
+molecule-default molecule-clone: browser
 
 browser:
 	scripts/ensure-chromium.sh

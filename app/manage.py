@@ -23,7 +23,7 @@ def read_env_file(path):
 
 
 def create_schema():
-    """Create the missing tables; say which, so a deployment can report a change."""
+    """Create the missing tables, naming them for the deployment's report."""
     from sqlalchemy import inspect
 
     import models
@@ -35,19 +35,25 @@ def create_schema():
     before = set(inspect(engine).get_table_names())
     Base.metadata.create_all(engine)
     created = sorted(set(Base.metadata.tables) - before)
-    print("schema: created {}".format(", ".join(created)) if created else "schema: up to date")
+    if created:
+        print("schema: created {}".format(", ".join(created)))
+    else:
+        print("schema: up to date")
     return 0
 
 
 def load_sample_data():
+    """Load the sample dataset (creates only what is missing)."""
     from models import sample_data
     return sample_data.main()
 
 
-COMMANDS = {"create-schema": create_schema, "load-sample-data": load_sample_data}
+COMMANDS = {"create-schema": create_schema,
+            "load-sample-data": load_sample_data}
 
 
 def main(argv=None):
+    """Parse the command line, read the settings, run one command."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--env-file", help="KEY=value settings file (HBNB_*)")
     parser.add_argument("command", choices=sorted(COMMANDS))

@@ -1,0 +1,1 @@
+"""The REST API of AirBnB_clone_v3 (project 0x05 "RESTful API")."""

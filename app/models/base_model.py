@@ -7,7 +7,8 @@ import models
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
 
 # Attributes a client may never set through the API or kwargs of a new object.
-PROTECTED_ATTRIBUTES = frozenset({"id", "created_at", "updated_at", "__class__"})
+PROTECTED_ATTRIBUTES = frozenset(
+    {"id", "created_at", "updated_at", "__class__"})
 
 
 def utcnow():
@@ -36,7 +37,8 @@ if models.storage_t == "db":
 
     # Explicit, so that names in any script survive whatever the server's
     # default character set is.
-    TABLE_OPTIONS = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"}
+    TABLE_OPTIONS = {"mysql_charset": "utf8mb4",
+                     "mysql_collate": "utf8mb4_unicode_ci"}
 
     class Base(DeclarativeBase):
         """Declarative base of every table."""
@@ -44,6 +46,8 @@ if models.storage_t == "db":
         __table_args__ = TABLE_OPTIONS
 
     class _Columns:
+        """The columns every table has: id and timestamps."""
+
         id: Mapped[str] = mapped_column(String(60), primary_key=True)
         created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
         updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
@@ -52,13 +56,14 @@ else:
         """FileStorage needs no mapping: models are plain Python objects."""
 
     class _Columns:
-        pass
+        """No columns: the attributes are set by BaseModel.__init__."""
 
 
 class BaseModel(_Columns):
     """Common behaviour of every model of the clone."""
 
     def __init__(self, *args, **kwargs):
+        """A new object, or one rebuilt from its ``to_dict()`` (kwargs)."""
         for key, value in kwargs.items():
             if key == "__class__":
                 continue
@@ -73,7 +78,9 @@ class BaseModel(_Columns):
             self.updated_at = self.created_at
 
     def __str__(self):
-        return "[{}] ({}) {}".format(type(self).__name__, self.id, self.__dict__)
+        """``[<Class>] (<id>) <attributes>``, as in the original project."""
+        return "[{}] ({}) {}".format(type(self).__name__, self.id,
+                                     self.__dict__)
 
     def save(self):
         """Stamp the change and persist it."""

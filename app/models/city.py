@@ -15,7 +15,8 @@ class City(BaseModel, Base):
 
         __tablename__ = "cities"
         state_id: Mapped[str] = mapped_column(
-            String(60), ForeignKey("states.id", ondelete="CASCADE"), index=True)
+            String(60), ForeignKey("states.id", ondelete="CASCADE"),
+            index=True)
         name: Mapped[str] = mapped_column(String(128))
         state: Mapped["State"] = relationship(  # noqa: F821
             back_populates="cities")

@@ -15,6 +15,8 @@ INT_RANGE = (-2**31, 2**31 - 1)
 
 @dataclass(frozen=True)
 class Field:
+    """One writable attribute of a model and the values it accepts."""
+
     kind: type
     max_length: int = 0
     required: bool = False
@@ -44,11 +46,13 @@ class Field:
         return None
 
     def bounds(self):
+        """The (low, high) range a number must lie in, inclusive."""
         low, high = INT_RANGE if self.kind is int else (-math.inf, math.inf)
         return (low if self.minimum is None else self.minimum,
                 high if self.maximum is None else self.maximum)
 
     def _has_kind(self, value):
+        """Whether ``value`` has the field's type (an int is a float too)."""
         if isinstance(value, bool):
             return False
         if self.kind is float:

@@ -14,7 +14,8 @@ if models.storage_t == "db":
                ForeignKey("places.id", onupdate="CASCADE", ondelete="CASCADE"),
                primary_key=True),
         Column("amenity_id", String(60),
-               ForeignKey("amenities.id", onupdate="CASCADE", ondelete="CASCADE"),
+               ForeignKey("amenities.id", onupdate="CASCADE",
+                          ondelete="CASCADE"),
                primary_key=True),
         **TABLE_OPTIONS,
     )
@@ -40,7 +41,8 @@ class Place(BaseModel, Base):
 
         __tablename__ = "places"
         city_id: Mapped[str] = mapped_column(
-            String(60), ForeignKey("cities.id", ondelete="CASCADE"), index=True)
+            String(60), ForeignKey("cities.id", ondelete="CASCADE"),
+            index=True)
         user_id: Mapped[str] = mapped_column(
             String(60), ForeignKey("users.id", ondelete="CASCADE"), index=True)
         name: Mapped[str] = mapped_column(String(128))
@@ -78,12 +80,14 @@ class Place(BaseModel, Base):
         longitude = 0.0
 
         def __init__(self, *args, **kwargs):
+            """Give each place its own ``amenity_ids``, then init as usual."""
             # Per instance: a class-level list would be shared by every place.
             self.amenity_ids = []
             super().__init__(*args, **kwargs)
 
         @property
         def user(self):
+            """The User who owns this place, read from FileStorage."""
             return models.storage.get("User", self.user_id)
 
         @property
@@ -101,7 +105,7 @@ class Place(BaseModel, Base):
 
         @amenities.setter
         def amenities(self, amenity):
-            """Link an Amenity (anything else is ignored, as in the original)."""
+            """Link an Amenity (anything else is ignored, as originally)."""
             if type(amenity).__name__ == "Amenity" \
                     and amenity.id not in self.amenity_ids:
                 self.amenity_ids = self.amenity_ids + [amenity.id]

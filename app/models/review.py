@@ -15,7 +15,8 @@ class Review(BaseModel, Base):
 
         __tablename__ = "reviews"
         place_id: Mapped[str] = mapped_column(
-            String(60), ForeignKey("places.id", ondelete="CASCADE"), index=True)
+            String(60), ForeignKey("places.id", ondelete="CASCADE"),
+            index=True)
         user_id: Mapped[str] = mapped_column(
             String(60), ForeignKey("users.id", ondelete="CASCADE"), index=True)
         text: Mapped[str] = mapped_column(String(1024))

@@ -1,6 +1,6 @@
 """Load a small, realistic dataset into the configured storage engine.
 
-    python3 -m models.sample_data          # from app/, with the HBNB_* settings
+    python3 -m models.sample_data      # from app/, with the HBNB_* settings
     flask --app api.v1.app load-sample-data
 
 Every object has a fixed id derived from its natural key, so running the
@@ -47,34 +47,60 @@ USERS = [("Ada", "Lovelace"), ("Alan", "Turing"), ("Grace", "Hopper"),
 
 # name, city, owner index, rooms, bathrooms, guests, price, amenities
 PLACES = [
-    ("Golden Gate Loft", "San Francisco", 0, 2, 1, 4, 180, ["Wifi", "Kitchen", "Heating"]),
-    ("Mission Studio", "San Francisco", 1, 1, 1, 2, 120, ["Wifi", "Washer"]),
-    ("Venice Beach House", "Los Angeles", 2, 4, 2, 8, 320, ["Wifi", "Pool", "Free parking"]),
-    ("Gaslamp Flat", "San Diego", 3, 2, 1, 3, 140, ["Wifi", "Air conditioning"]),
-    ("Desert Casita", "Phoenix", 4, 1, 1, 2, 90, ["Pool", "Air conditioning"]),
-    ("Red Rock Cabin", "Sedona", 5, 2, 1, 4, 150, ["Hot tub", "Free parking", "Kitchen"]),
-    ("Saguaro Ranch", "Tucson", 6, 5, 3, 10, 260, ["Pool", "Pets allowed", "Wifi"]),
-    ("Mile High Condo", "Denver", 7, 2, 2, 4, 130, ["Wifi", "Heating", "Washer", "Dryer"]),
-    ("Flatirons Bungalow", "Boulder", 8, 3, 2, 6, 170, ["Kitchen", "Pets allowed"]),
-    ("Ocean Drive Suite", "Miami", 9, 1, 1, 2, 210, ["Wifi", "Pool", "Air conditioning"]),
-    ("Lake Eola Apartment", "Orlando", 10, 2, 1, 4, 110, ["Wifi", "Cable TV"]),
-    ("Waikiki Lanai", "Honolulu", 11, 2, 2, 4, 280, ["Wifi", "Pool", "Breakfast"]),
-    ("Volcano View", "Hilo", 0, 1, 1, 2, 95, ["Breakfast", "Free parking"]),
-    ("River North Loft", "Chicago", 1, 2, 2, 4, 160, ["Wifi", "Heating", "Washer", "Dryer"]),
-    ("Prairie House", "Naperville", 2, 4, 3, 8, 190, ["Kitchen", "Free parking", "Pets allowed"]),
-    ("Campus Room", "Urbana", 3, 1, 1, 1, 45, ["Wifi"]),
-    ("French Quarter Balcony", "New Orleans", 4, 2, 1, 4, 175, ["Wifi", "Air conditioning", "Breakfast"]),
-    ("Capitol Cottage", "Baton Rouge", 5, 3, 2, 5, 115, ["Kitchen", "Washer"]),
-    ("Brooklyn Walk-up", "New York", 6, 1, 1, 2, 199, ["Wifi", "Heating"]),
-    ("Elmwood Village Home", "Buffalo", 7, 3, 2, 6, 125, ["Heating", "Free parking", "Kitchen"]),
-    ("Pearl District Studio", "Portland", 8, 1, 1, 2, 105, ["Wifi", "Pets allowed"]),
-    ("High Desert Lodge", "Bend", 9, 4, 3, 8, 230, ["Hot tub", "Heating", "Free parking"]),
-    ("South Congress Casita", "Austin", 10, 1, 1, 3, 135, ["Wifi", "Pool", "Air conditioning"]),
-    ("Montrose Townhouse", "Houston", 11, 3, 2, 6, 155, ["Wifi", "Washer", "Dryer", "Cable TV"]),
+    ("Golden Gate Loft", "San Francisco", 0, 2, 1, 4, 180,
+     ["Wifi", "Kitchen", "Heating"]),
+    ("Mission Studio", "San Francisco", 1, 1, 1, 2, 120,
+     ["Wifi", "Washer"]),
+    ("Venice Beach House", "Los Angeles", 2, 4, 2, 8, 320,
+     ["Wifi", "Pool", "Free parking"]),
+    ("Gaslamp Flat", "San Diego", 3, 2, 1, 3, 140,
+     ["Wifi", "Air conditioning"]),
+    ("Desert Casita", "Phoenix", 4, 1, 1, 2, 90,
+     ["Pool", "Air conditioning"]),
+    ("Red Rock Cabin", "Sedona", 5, 2, 1, 4, 150,
+     ["Hot tub", "Free parking", "Kitchen"]),
+    ("Saguaro Ranch", "Tucson", 6, 5, 3, 10, 260,
+     ["Pool", "Pets allowed", "Wifi"]),
+    ("Mile High Condo", "Denver", 7, 2, 2, 4, 130,
+     ["Wifi", "Heating", "Washer", "Dryer"]),
+    ("Flatirons Bungalow", "Boulder", 8, 3, 2, 6, 170,
+     ["Kitchen", "Pets allowed"]),
+    ("Ocean Drive Suite", "Miami", 9, 1, 1, 2, 210,
+     ["Wifi", "Pool", "Air conditioning"]),
+    ("Lake Eola Apartment", "Orlando", 10, 2, 1, 4, 110,
+     ["Wifi", "Cable TV"]),
+    ("Waikiki Lanai", "Honolulu", 11, 2, 2, 4, 280,
+     ["Wifi", "Pool", "Breakfast"]),
+    ("Volcano View", "Hilo", 0, 1, 1, 2, 95,
+     ["Breakfast", "Free parking"]),
+    ("River North Loft", "Chicago", 1, 2, 2, 4, 160,
+     ["Wifi", "Heating", "Washer", "Dryer"]),
+    ("Prairie House", "Naperville", 2, 4, 3, 8, 190,
+     ["Kitchen", "Free parking", "Pets allowed"]),
+    ("Campus Room", "Urbana", 3, 1, 1, 1, 45,
+     ["Wifi"]),
+    ("French Quarter Balcony", "New Orleans", 4, 2, 1, 4, 175,
+     ["Wifi", "Air conditioning", "Breakfast"]),
+    ("Capitol Cottage", "Baton Rouge", 5, 3, 2, 5, 115,
+     ["Kitchen", "Washer"]),
+    ("Brooklyn Walk-up", "New York", 6, 1, 1, 2, 199,
+     ["Wifi", "Heating"]),
+    ("Elmwood Village Home", "Buffalo", 7, 3, 2, 6, 125,
+     ["Heating", "Free parking", "Kitchen"]),
+    ("Pearl District Studio", "Portland", 8, 1, 1, 2, 105,
+     ["Wifi", "Pets allowed"]),
+    ("High Desert Lodge", "Bend", 9, 4, 3, 8, 230,
+     ["Hot tub", "Heating", "Free parking"]),
+    ("South Congress Casita", "Austin", 10, 1, 1, 3, 135,
+     ["Wifi", "Pool", "Air conditioning"]),
+    ("Montrose Townhouse", "Houston", 11, 3, 2, 6, 155,
+     ["Wifi", "Washer", "Dryer", "Cable TV"]),
 ]
 
-REVIEWS = ["Spotless and exactly as described.", "Great location, quiet at night.",
-           "The host answered within minutes.", "Would stay again.<BR />Thank you!",
+REVIEWS = ["Spotless and exactly as described.",
+           "Great location, quiet at night.",
+           "The host answered within minutes.",
+           "Would stay again.<BR />Thank you!",
            "Comfortable beds, lovely light in the morning."]
 
 
@@ -87,10 +113,12 @@ class Loader:
     """Creates the objects that are missing; counts what it created."""
 
     def __init__(self, storage):
+        """A loader that writes into ``storage``."""
         self.storage = storage
         self.created = 0
 
     def ensure(self, cls, object_id, **attributes):
+        """The stored object with this id, created first if missing."""
         obj = self.storage.get(cls, object_id)
         if obj is None:
             obj = cls(id=object_id, **attributes)
@@ -99,18 +127,22 @@ class Loader:
         return obj
 
     def run(self):
+        """Create whatever is missing; returns how many objects it created."""
         cities = {}
         for state_name, city_names in STATES.items():
-            state = self.ensure(State, stable_id("State", state_name), name=state_name)
+            state = self.ensure(State, stable_id("State", state_name),
+                                name=state_name)
             for city_name in city_names:
                 cities[city_name] = self.ensure(
                     City, stable_id("City", state_name, city_name),
                     name=city_name, state_id=state.id)
-        amenities = {name: self.ensure(Amenity, stable_id("Amenity", name), name=name)
+        amenities = {name: self.ensure(Amenity, stable_id("Amenity", name),
+                                       name=name)
                      for name in AMENITIES}
         users = []
         for first, last in USERS:
-            email = "{}.{}@example.com".format(first, last).lower().replace(" ", "")
+            email = "{}.{}@example.com".format(first, last)
+            email = email.lower().replace(" ", "")
             users.append(self.ensure(
                 User, stable_id("User", email), email=email, first_name=first,
                 last_name=last, password=secrets.token_urlsafe(16)))
@@ -124,8 +156,8 @@ class Loader:
                 Place, place_id, name=name, city_id=cities[city].id,
                 user_id=users[owner].id, number_rooms=rooms,
                 number_bathrooms=baths, max_guest=guests, price_by_night=price,
-                description="A lovely place in {}.<BR />Hosted by {} {}.".format(
-                    city, *USERS[owner]),
+                description="A lovely place in {}.<BR />"
+                            "Hosted by {} {}.".format(city, *USERS[owner]),
                 latitude=round(25 + index * 0.9, 4),
                 longitude=round(-122 + index * 2.1, 4))
             if is_new:
@@ -155,6 +187,7 @@ def load(storage=None):
 
 
 def main():
+    """The command: load, then print what was created and what there is."""
     created = load()
     counts = {cls.__name__: models.storage.count(cls)
               for cls in (State, City, Amenity, User, Place, Review)}

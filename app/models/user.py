@@ -1,4 +1,4 @@
-"""User: owns places and writes reviews; the password is kept only as a hash."""
+"""User: owns places, writes reviews; the password is kept only as a hash."""
 import re
 
 from werkzeug.security import generate_password_hash
@@ -9,7 +9,8 @@ from models.fields import Field
 
 # What werkzeug's generate_password_hash produces: "method$salt$hash".  A value
 # of that shape is already a hash (loaded from storage) and is kept as is.
-_HASH_SHAPE = re.compile(r"^(scrypt:\d+:\d+:\d+|pbkdf2:sha256:\d+)\$[^$]+\$[0-9a-f]+$")
+_HASH_SHAPE = re.compile(
+    r"^(scrypt:\d+:\d+:\d+|pbkdf2:sha256:\d+)\$[^$]+\$[0-9a-f]+$")
 
 
 class User(BaseModel, Base):
@@ -45,6 +46,7 @@ class User(BaseModel, Base):
         last_name = ""
 
     def __setattr__(self, name, value):
+        """Set an attribute, hashing a clear-text password on the way."""
         if name == "password" and isinstance(value, str) \
                 and not _HASH_SHAPE.match(value):
             value = generate_password_hash(value)

@@ -1,0 +1,1 @@
+"""The tests of the bundled app, run once per storage engine."""

@@ -16,19 +16,23 @@ import pytest
 
 ENGINE = os.environ.setdefault("HBNB_TYPE_STORAGE", "fs")
 if ENGINE == "db":
-    missing = [name for name in ("HBNB_MYSQL_USER", "HBNB_MYSQL_PWD", "HBNB_MYSQL_DB")
+    missing = [name for name in ("HBNB_MYSQL_USER", "HBNB_MYSQL_PWD",
+                                 "HBNB_MYSQL_DB")
                if not os.getenv(name)]
     if missing:
         raise pytest.UsageError(
-            "HBNB_TYPE_STORAGE=db needs {} (see scripts/test-mariadb.sh)".format(
-                ", ".join(missing)))
+            "HBNB_TYPE_STORAGE=db needs {} (see scripts/test-mariadb.sh)"
+            .format(", ".join(missing)))
     os.environ["HBNB_ENV"] = "test"
 else:
     _tmp = tempfile.mkdtemp(prefix="hbnb-fs-")
     os.environ["HBNB_FILE_STORAGE_PATH"] = os.path.join(_tmp, "file.json")
 
 # Engine-specific suites run in the session of their engine only.
-collect_ignore = ["test_db_storage.py"] if ENGINE != "db" else ["test_file_storage.py"]
+if ENGINE == "db":
+    collect_ignore = ["test_file_storage.py"]
+else:
+    collect_ignore = ["test_db_storage.py"]
 
 import models  # noqa: E402  (after the environment is set)
 from models.amenity import Amenity  # noqa: E402
@@ -58,6 +62,7 @@ def empty_storage():
 
 @pytest.fixture(autouse=True)
 def clean_storage():
+    """Every test starts with empty storage and ends with a closed one."""
     empty_storage()
     yield models.storage
     models.storage.close()
@@ -65,6 +70,7 @@ def clean_storage():
 
 @pytest.fixture
 def storage():
+    """The application's storage engine, ``models.storage``."""
     return models.storage
 
 
@@ -81,7 +87,10 @@ def api():
 
 @pytest.fixture
 def client_of():
-    """Test client factory for any page module: client_of("web_dynamic.2-hbnb")."""
+    """Test client factory for any page module.
+
+    ``client_of("web_dynamic.2-hbnb")`` is the client of that module's app.
+    """
     return lambda module_name: load_app(module_name).test_client()
 
 
@@ -91,6 +100,7 @@ SAMPLE_PASSWORD_HASHES = {}
 
 
 def password_hash(password):
+    """The hash of ``password``, computed once per test session."""
     if password not in SAMPLE_PASSWORD_HASHES:
         from werkzeug.security import generate_password_hash
         SAMPLE_PASSWORD_HASHES[password] = generate_password_hash(password)
@@ -98,6 +108,7 @@ def password_hash(password):
 
 
 def save(obj):
+    """Save ``obj`` and return it, to build the sample in one expression."""
     obj.save()
     return obj
 
@@ -110,27 +121,35 @@ def sample():
     data.california = save(State(name="California"))
     data.arizona = save(State(name="Arizona"))
     data.nevada = save(State(name="Nevada"))
-    data.san_francisco = save(City(name="San Francisco", state_id=data.california.id))
-    data.los_angeles = save(City(name="Los Angeles", state_id=data.california.id))
+    data.san_francisco = save(City(name="San Francisco",
+                                   state_id=data.california.id))
+    data.los_angeles = save(City(name="Los Angeles",
+                                 state_id=data.california.id))
     data.phoenix = save(City(name="Phoenix", state_id=data.arizona.id))
     data.tucson = save(City(name="Tucson", state_id=data.arizona.id))
-    data.alice = save(User(email="alice@example.com", password=password_hash("alice-secret"),
+    data.alice = save(User(email="alice@example.com",
+                           password=password_hash("alice-secret"),
                            first_name="Alice", last_name="Liddell"))
-    data.bob = save(User(email="bob@example.com", password=password_hash("bob-secret"),
+    data.bob = save(User(email="bob@example.com",
+                         password=password_hash("bob-secret"),
                          first_name="Bob", last_name="Builder"))
     data.wifi = save(Amenity(name="Wifi"))
     data.pool = save(Amenity(name="Pool"))
     data.kitchen = save(Amenity(name="Kitchen"))
     data.loft = save(Place(name="Loft", city_id=data.san_francisco.id,
-                           user_id=data.alice.id, description="Sunny<BR />loft",
+                           user_id=data.alice.id,
+                           description="Sunny<BR />loft",
                            number_rooms=2, number_bathrooms=1, max_guest=4,
-                           price_by_night=120, latitude=37.77, longitude=-122.41))
+                           price_by_night=120, latitude=37.77,
+                           longitude=-122.41))
     data.villa = save(Place(name="Villa", city_id=data.los_angeles.id,
                             user_id=data.bob.id, number_rooms=5,
-                            number_bathrooms=3, max_guest=10, price_by_night=400))
+                            number_bathrooms=3, max_guest=10,
+                            price_by_night=400))
     data.cabin = save(Place(name="Cabin", city_id=data.phoenix.id,
                             user_id=data.alice.id, number_rooms=1,
-                            number_bathrooms=1, max_guest=2, price_by_night=60))
+                            number_bathrooms=1, max_guest=2,
+                            price_by_night=60))
     link(data.loft, data.wifi, data.kitchen)
     link(data.villa, data.wifi, data.pool)
     link(data.cabin, data.kitchen)

@@ -60,7 +60,8 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", api_app)
 REAL_IDS = {}
 
 # Body keys of /places_search that list ids, and the kind of each.
-SEARCH_KEYS = {"states": "state_id", "cities": "city_id", "amenities": "amenity_id"}
+SEARCH_KEYS = {"states": "state_id", "cities": "city_id",
+               "amenities": "amenity_id"}
 
 # What the run did, for the closing figures.
 CASES = Counter()
@@ -77,11 +78,16 @@ def real_id(name):
 
 @schema.hook
 def before_generate_path_parameters(context, strategy):
-    # A made-up id only ever finds nothing: half the draws use existing ones.
-    names = [parameter.name for parameter in context.operation.path_parameters]
+    """Path ids: made up or existing, half and half.
+
+    A made-up id only ever finds nothing.
+    """
+    names = [parameter.name
+             for parameter in context.operation.path_parameters]
     if not names:
         return strategy
-    return st.one_of(strategy, st.fixed_dictionaries({name: real_id(name) for name in names}))
+    return st.one_of(strategy, st.fixed_dictionaries(
+        {name: real_id(name) for name in names}))
 
 
 @st.composite
@@ -94,16 +100,20 @@ def aimed_body(draw, body):
         aimed["user_id"] = draw(real_id("user_id"))
     for key, name in SEARCH_KEYS.items():
         if isinstance(aimed.get(key), list):
-            # Only the strings: an item of another type keeps a negative case negative.
-            aimed[key] = [draw(real_id(name)) if isinstance(item, str) else item
-                          for item in aimed[key]]
+            # Only the strings: an item of another type keeps a negative
+            # case negative.
+            aimed[key] = [draw(real_id(name)) if isinstance(item, str)
+                          else item for item in aimed[key]]
     return aimed
 
 
 @schema.hook
 def flatmap_body(context, body):
-    # A place or review needs an existing owner before its other fields are
-    # even looked at; a search needs existing ids to find anything.
+    """Bodies, their ids sometimes replaced by existing ones.
+
+    A place or review needs an existing owner before its other fields are
+    even looked at; a search needs existing ids to find anything.
+    """
     return aimed_body(body) if isinstance(body, dict) else st.just(body)
 
 
@@ -112,19 +122,25 @@ def aim_coverage_case(case):
     sample exists, so their ids are made up.  Those that vary the body or the
     headers get existing ids, or the body would never be read past the 404."""
     data = case.meta.phase.data if case.meta else None
-    if getattr(data, "scenario", None) is None or data.parameter_location == "path":
+    if (getattr(data, "scenario", None) is None
+            or data.parameter_location == "path"):
         return
-    case.path_parameters = {name: REAL_IDS[name][0] for name in case.path_parameters}
-    if isinstance(case.body, dict) and isinstance(case.body.get("user_id"), str):
+    case.path_parameters = {name: REAL_IDS[name][0]
+                            for name in case.path_parameters}
+    if (isinstance(case.body, dict)
+            and isinstance(case.body.get("user_id"), str)):
         case.body = {**case.body, "user_id": REAL_IDS["user_id"][0]}
 
 
 @pytest.fixture
 def real_ids(sample):
+    """The sample's ids by path parameter name, for the drawing hooks."""
     REAL_IDS.clear()
     REAL_IDS.update({
-        "state_id": [sample.california.id, sample.arizona.id, sample.nevada.id],
-        "city_id": [sample.san_francisco.id, sample.los_angeles.id, sample.phoenix.id],
+        "state_id": [sample.california.id, sample.arizona.id,
+                     sample.nevada.id],
+        "city_id": [sample.san_francisco.id, sample.los_angeles.id,
+                    sample.phoenix.id],
         "user_id": [sample.alice.id, sample.bob.id],
         "amenity_id": [sample.wifi.id, sample.pool.id, sample.kitchen.id],
         "place_id": [sample.loft.id, sample.villa.id, sample.cabin.id],
@@ -135,11 +151,14 @@ def real_ids(sample):
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, derandomize=True,
+@settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None,
+          derandomize=True,
           # The storage fixtures are per test, not per example, on purpose:
           # objects created by one example are there for the next.
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+          suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                 HealthCheck.too_slow])
 def test_operation(case, real_ids):
+    """Each operation's generated requests get documented answers."""
     aim_coverage_case(case)
     label = case.operation.label
     response = case.call()
@@ -164,26 +183,33 @@ BODY_OPERATIONS = [result.ok() for result in schema.get_all_operations()
                    if result.ok().body]
 
 
-@pytest.mark.parametrize("body", HOSTILE_BODIES.values(), ids=HOSTILE_BODIES.keys())
-@pytest.mark.parametrize("operation", BODY_OPERATIONS, ids=lambda op: op.label)
+@pytest.mark.parametrize("body", HOSTILE_BODIES.values(),
+                         ids=HOSTILE_BODIES.keys())
+@pytest.mark.parametrize("operation", BODY_OPERATIONS,
+                         ids=lambda op: op.label)
 def test_hostile_body(api, real_ids, operation, body):
     """Aimed at existing objects, so the body is what gets judged."""
     ids = {parameter.name: real_ids[parameter.name][0]
            for parameter in operation.path_parameters}
-    response = api.open("/api/v1" + operation.path.format(**ids), method=operation.method,
-                        data=body, content_type="application/json")
+    response = api.open("/api/v1" + operation.path.format(**ids),
+                        method=operation.method, data=body,
+                        content_type="application/json")
     assert response.status_code in (400, 413)
-    operation.Case(path_parameters=ids).validate_response(response, checks=RESPONSE_CHECKS)
+    operation.Case(path_parameters=ids).validate_response(
+        response, checks=RESPONSE_CHECKS)
 
 
 class Figures:
     """Prints the run's figures in pytest's closing summary."""
 
     def __init__(self, lines):
+        """Figures to print: one line each."""
         self.lines = lines
 
     def pytest_terminal_summary(self, terminalreporter):
-        terminalreporter.write_sep("-", "API fuzz, {} storage".format(models.storage_t))
+        """Print the figures under their own header."""
+        terminalreporter.write_sep(
+            "-", "API fuzz, {} storage".format(models.storage_t))
         for line in self.lines:
             terminalreporter.write_line(line)
 
@@ -200,7 +226,8 @@ def test_fuzz_reached_existing_objects(request):
         "{} operations, {} requests checked, {} operations failing{}".format(
             len(CASES), sum(CASES.values()), len(FAILED),
             ": " + ", ".join(sorted(FAILED)) if FAILED else ""),
-        "statuses: " + ", ".join("{} x{}".format(code, n) for code, n in sorted(statuses.items())),
+        "statuses: " + ", ".join("{} x{}".format(code, n)
+                                 for code, n in sorted(statuses.items())),
     ]
     request.config.pluginmanager.register(Figures(lines), "api-fuzz-figures")
     never_ok = sorted(label for label, counts in STATUSES.items()

@@ -1,4 +1,4 @@
-"""The models' public interface, as code written for the original project uses it."""
+"""The models' public interface, as code for the original project uses it."""
 import json
 from datetime import datetime
 
@@ -16,11 +16,13 @@ from models.user import User
 
 
 def test_storage_type_follows_environment():
+    """HBNB_TYPE_STORAGE picks the engine models.storage is."""
     expected = "DBStorage" if models.storage_t == "db" else "FileStorage"
     assert type(models.storage).__name__ == expected
 
 
 def test_new_object_has_uuid_and_timestamps():
+    """A new object has a uuid4 id and equal timestamps."""
     state = State(name="Texas")
     assert len(state.id) == 36 and state.id.count("-") == 4
     assert isinstance(state.created_at, datetime)
@@ -29,6 +31,7 @@ def test_new_object_has_uuid_and_timestamps():
 
 
 def test_kwargs_rebuild_an_object_from_its_dict():
+    """Model(**obj.to_dict()) is the same object again."""
     original = State(name="Utah")
     copy = State(**original.to_dict())
     assert copy.id == original.id and copy.name == "Utah"
@@ -37,11 +40,14 @@ def test_kwargs_rebuild_an_object_from_its_dict():
 
 
 def test_dates_without_microseconds_are_accepted():
-    state = State(name="Old", created_at="2017-04-14T00:00:02", updated_at="2017-04-14T00:00:02")
+    """Dates as MySQL dumps write them are read too."""
+    state = State(name="Old", created_at="2017-04-14T00:00:02",
+                  updated_at="2017-04-14T00:00:02")
     assert state.created_at == datetime(2017, 4, 14, 0, 0, 2)
 
 
 def test_to_dict_format():
+    """to_dict(): __class__, ISO dates, JSON-ready, no SQLAlchemy state."""
     state = State(name="Ohio")
     data = state.to_dict()
     assert data["__class__"] == "State"
@@ -52,11 +58,13 @@ def test_to_dict_format():
 
 
 def test_str():
+    """str(): "[<Class>] (<id>) {...}" as in the original project."""
     state = State(name="Iowa")
     assert str(state).startswith("[State] ({}) {{".format(state.id))
 
 
 def test_save_stamps_updated_at_and_stores(storage):
+    """save() moves updated_at on and stores the object."""
     state = State(name="Maine")
     before = state.updated_at
     state.save()
@@ -66,6 +74,7 @@ def test_save_stamps_updated_at_and_stores(storage):
 
 
 def test_delete_removes(storage):
+    """obj.delete() then save() removes it from storage."""
     state = State(name="Idaho")
     state.save()
     storage.get(State, state.id).delete()
@@ -75,6 +84,7 @@ def test_delete_removes(storage):
 
 
 def test_password_is_stored_as_salted_hash(storage):
+    """Passwords are stored as salted, slow hashes."""
     user = User(email="x@example.com", password="correct horse")
     user.save()
     storage.close()
@@ -82,26 +92,32 @@ def test_password_is_stored_as_salted_hash(storage):
     assert stored != "correct horse"
     assert not stored.startswith("md5")
     assert check_password_hash(stored, "correct horse")
-    assert User(email="y@example.com", password="correct horse").password != stored
+    other = User(email="y@example.com", password="correct horse")
+    assert other.password != stored
 
 
 def test_password_never_in_to_dict_but_kept_for_file_storage():
+    """to_dict() drops the password except for FileStorage's file."""
     user = User(email="x@example.com", password="pw")
     assert "password" not in user.to_dict()
     assert check_password_hash(user.to_dict(save_fs=1)["password"], "pw")
 
 
 def test_relations(sample, storage):
+    """cities, places, user, amenities and reviews on both engines."""
     california = storage.get(State, sample.california.id)
-    assert {city.name for city in california.cities} == {"San Francisco", "Los Angeles"}
+    assert ({city.name for city in california.cities}
+            == {"San Francisco", "Los Angeles"})
     loft = storage.get(Place, sample.loft.id)
     assert loft.user.first_name == "Alice"
     assert {a.name for a in loft.amenities} == {"Wifi", "Kitchen"}
     assert [review.text for review in loft.reviews] == ["Lovely view"]
-    assert [place.name for place in storage.get(City, sample.phoenix.id).places] == ["Cabin"]
+    phoenix = storage.get(City, sample.phoenix.id)
+    assert [place.name for place in phoenix.places] == ["Cabin"]
 
 
 def test_count_and_get(sample, storage):
+    """count(), get() and all(cls) by class or class name."""
     assert storage.count() == 3 + 4 + 2 + 3 + 3 + 2
     assert storage.count(State) == 3 and storage.count("City") == 4
     assert storage.get("Amenity", sample.pool.id).name == "Pool"
@@ -113,6 +129,7 @@ def test_count_and_get(sample, storage):
 
 @pytest.mark.parametrize("cls", [User, State, City, Amenity, Place, Review])
 def test_every_model_is_a_base_model(cls):
+    """Every model is a BaseModel that storage can look up by name."""
     from models.classes import CLASSES
     assert issubclass(cls, BaseModel)
     assert CLASSES[cls.__name__] is cls

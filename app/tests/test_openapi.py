@@ -5,6 +5,7 @@ from api.v1.app import app as api_app
 
 
 def documented_operations(document):
+    """(method, path) of every operation the document describes."""
     operations = set()
     for path, item in document["paths"].items():
         for method in item:
@@ -14,6 +15,7 @@ def documented_operations(document):
 
 
 def served_operations():
+    """(method, path) of every route the API application serves."""
     operations = set()
     for rule in api_app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1"):
@@ -25,6 +27,7 @@ def served_operations():
 
 
 def test_document_is_served_as_openapi_3(api):
+    """/openapi.json is an OpenAPI 3 document for /api/v1."""
     response = api.get("/api/v1/openapi.json")
     assert response.status_code == 200
     document = response.get_json()
@@ -33,11 +36,13 @@ def test_document_is_served_as_openapi_3(api):
 
 
 def test_every_route_is_documented_and_nothing_else(api):
+    """The document and the routes list the same operations."""
     document = api.get("/api/v1/openapi.json").get_json()
     assert documented_operations(document) == served_operations()
 
 
 def test_every_reference_resolves(api):
+    """Every $ref names a schema the document defines."""
     document = api.get("/api/v1/openapi.json").get_json()
     text = str(document)
     for name in set(re.findall(r"#/components/schemas/(\w+)", text)):
@@ -46,16 +51,19 @@ def test_every_reference_resolves(api):
 
 def test_documented_required_keys_match_the_api(api, sample):
     """What the document says is required on POST is what the API asks for."""
-    schemas = api.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    document = api.get("/api/v1/openapi.json").get_json()
+    schemas = document["components"]["schemas"]
     assert schemas["StateCreate"]["required"] == ["name"]
     assert schemas["UserCreate"]["required"] == ["email", "password"]
     assert schemas["PlaceCreate"]["required"] == ["user_id", "name"]
     assert schemas["ReviewCreate"]["required"] == ["user_id", "text"]
     assert "password" not in schemas["User"]["properties"]
-    assert api.post("/api/v1/users", json={"password": "x"}).get_json() == {"error": "Missing email"}
+    response = api.post("/api/v1/users", json={"password": "x"})
+    assert response.get_json() == {"error": "Missing email"}
 
 
 def test_status_codes_of_errors_are_documented(api, sample):
+    """The 404 and 400 the API answers are documented."""
     document = api.get("/api/v1/openapi.json").get_json()
     item = document["paths"]["/states/{state_id}"]
     assert api.get("/api/v1/states/nope").status_code == 404

@@ -56,6 +56,7 @@ def squeeze(text):
 
 
 def get_ok(client, path):
+    """The page's HTML, checked to be a 200 with the HTML type."""
     response = client.get(path)
     assert response.status_code == 200, path
     assert response.headers["Content-Type"] == HTML
@@ -66,6 +67,7 @@ class Page(HTMLParser):
     """What the tests read from a page: asset URLs, checkboxes, scripts."""
 
     def __init__(self, text):
+        """Parse the whole of ``text``."""
         super().__init__(convert_charrefs=True)
         self.assets = []
         self.scripts = []
@@ -74,8 +76,10 @@ class Page(HTMLParser):
         self.close()
 
     def handle_starttag(self, tag, attrs):
+        """Note the URLs, scripts and checkboxes a tag holds."""
         attrs = dict(attrs)
-        self.assets += [attrs[name] for name in ("href", "src") if name in attrs]
+        self.assets += [attrs[name] for name in ("href", "src")
+                        if name in attrs]
         if tag == "script":
             self.scripts.append(attrs.get("src"))
         if tag == "input" and attrs.get("type") == "checkbox":
@@ -83,7 +87,8 @@ class Page(HTMLParser):
 
 
 CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)""")
-CONTENT_TYPES = {".css": "text/css", ".png": "image/png", ".js": "text/javascript"}
+CONTENT_TYPES = {".css": "text/css", ".png": "image/png",
+                 ".js": "text/javascript"}
 
 
 def assert_assets_served(client, text):
@@ -105,7 +110,8 @@ def assert_assets_served(client, text):
         if suffix == ".png":
             assert response.data.startswith(b"\x89PNG\r\n\x1a\n"), url
         if suffix == ".css":
-            urls += [urljoin(path, ref) for ref in CSS_URL.findall(response.text)]
+            urls += [urljoin(path, ref)
+                     for ref in CSS_URL.findall(response.text)]
         response.close()
     return seen
 
@@ -116,6 +122,7 @@ def count_close_calls(monkeypatch):
     real_close = models.storage.close
 
     def close():
+        """Count the call, then close as usual."""
         calls.append(1)
         real_close()
 
@@ -125,13 +132,15 @@ def count_close_calls(monkeypatch):
 
 @pytest.fixture
 def close_calls(monkeypatch):
+    """The calls to storage.close, as requests end."""
     return count_close_calls(monkeypatch)
 
 
-# -- tasks 0-6: text routes ----------------------------------------------
+# -- tasks 0-6: text routes ---------------------------------------------------
 
 @pytest.mark.parametrize("task, module", enumerate(TEXT_MODULES))
 def test_text_routes_are_cumulative(client_of, task, module):
+    """Each module answers its own routes and every earlier task's."""
     client = client_of("web_flask." + module)
     for introduced, path, body in TEXT_ROUTES:
         response = client.get(path)
@@ -144,6 +153,7 @@ def test_text_routes_are_cumulative(client_of, task, module):
 
 @pytest.mark.parametrize("module", TEXT_MODULES)
 def test_text_routes_refuse_what_does_not_match(client_of, module):
+    """Paths outside the routes' rules are 404s."""
     client = client_of("web_flask." + module)
     for path in NOT_FOUND:
         assert client.get(path).status_code == 404, path
@@ -151,6 +161,7 @@ def test_text_routes_refuse_what_does_not_match(client_of, module):
 
 @pytest.mark.parametrize("path", ["/airbnb-onepage/", "/airbnb-onepage", "/"])
 def test_hello_route_answers_where_the_stack_serves_it(client_of, path):
+    """Task 0 answers at the proxy's paths, without redirects."""
     client = client_of("web_flask.0-hello_route")
     response = client.get(path)  # a redirect would show here as 30x
     assert response.status_code == 200
@@ -160,6 +171,7 @@ def test_hello_route_answers_where_the_stack_serves_it(client_of, path):
 
 @pytest.mark.parametrize("module", TEXT_MODULES[5:])
 def test_number_template(client_of, module):
+    """Task 5's page, byte for byte."""
     client = client_of("web_flask." + module)
     assert get_ok(client, "/number_template/89") == number_page("Number: 89")
     assert get_ok(client, "/number_template/0") == number_page("Number: 0")
@@ -170,40 +182,50 @@ def test_number_template(client_of, module):
                                         (0, "Number: 0 is even"),
                                         (1, "Number: 1 is odd")])
 def test_number_odd_or_even(client_of, n, heading):
+    """Task 6's page says odd or even, byte for byte."""
     client = client_of("web_flask.6-number_odd_or_even")
-    assert get_ok(client, "/number_odd_or_even/{}".format(n)) == number_page(heading)
+    text = get_ok(client, "/number_odd_or_even/{}".format(n))
+    assert text == number_page(heading)
 
 
-# -- tasks 7-9: states and cities ----------------------------------------
+# -- tasks 7-9: states and cities ---------------------------------------------
 
 def li(obj):
+    """The list item of a state or city: id and bold name."""
     return "<LI>{}: <B>{}</B></LI>".format(obj.id, obj.name)
 
 
 def states_page(body):
+    """The states page around ``body``, whitespace squeezed."""
     return ('<!DOCTYPE html><HTML lang="en"><HEAD><TITLE>HBNB</TITLE></HEAD>'
             "<BODY>" + body + "</BODY></HTML>")
 
 
 def states_list(sample):
+    """The sample's states, as an H1 and a sorted list."""
     return ("<H1>States</H1><UL>" + li(sample.arizona) + li(sample.california)
             + li(sample.nevada) + "</UL>")
 
 
 def test_states_list(client_of, sample):
+    """Task 7 lists every state by name."""
     text = get_ok(client_of("web_flask.7-states_list"), "/states_list")
     assert squeeze(text) == states_page(states_list(sample))
 
 
 def test_states_list_when_empty(client_of):
+    """Task 7 with no state: an empty list."""
     text = get_ok(client_of("web_flask.7-states_list"), "/states_list/")
     assert squeeze(text) == states_page("<H1>States</H1><UL></UL>")
 
 
 def test_cities_by_states(client_of, sample):
-    text = get_ok(client_of("web_flask.8-cities_by_states"), "/cities_by_states")
+    """Task 8 lists every state with its cities, all by name."""
+    text = get_ok(client_of("web_flask.8-cities_by_states"),
+                  "/cities_by_states")
 
     def state(obj, *cities):
+        """A state's item: id, name and the list of its cities."""
         return ("<LI>{}: <B>{}</B><UL>".format(obj.id, obj.name)
                 + "".join(li(city) for city in cities) + "</UL></LI>")
 
@@ -211,18 +233,21 @@ def test_cities_by_states(client_of, sample):
     assert squeeze(text) == states_page(
         "<H1>States</H1><UL>"
         + state(sample.arizona, sample.phoenix, sample.tucson)
-        + state(sample.california, sample.los_angeles, sample.san_francisco)
+        + state(sample.california, sample.los_angeles,
+                sample.san_francisco)
         + state(sample.nevada)
         + "</UL>")
 
 
 @pytest.mark.parametrize("path", ["/states", "/states/"])
 def test_states(client_of, sample, path):
+    """Task 9 lists every state at /states."""
     text = get_ok(client_of("web_flask.9-states"), path)
     assert squeeze(text) == states_page(states_list(sample))
 
 
 def test_state_with_its_cities(client_of, sample):
+    """Task 9 shows one state and its cities by name."""
     text = get_ok(client_of("web_flask.9-states"),
                   "/states/" + sample.california.id)
     assert squeeze(text) == states_page(
@@ -231,22 +256,27 @@ def test_state_with_its_cities(client_of, sample):
 
 
 def test_state_without_cities(client_of, sample):
-    text = get_ok(client_of("web_flask.9-states"), "/states/" + sample.nevada.id)
+    """Task 9 shows a state without cities with an empty list."""
+    text = get_ok(client_of("web_flask.9-states"),
+                  "/states/" + sample.nevada.id)
     assert squeeze(text) == states_page(
         "<H1>State: Nevada</H1><H3>Cities:</H3><UL></UL>")
 
 
-@pytest.mark.parametrize("state_id", ["not-an-id", "421a55f4-7d82-47d9-b54c-a76916479545"])
+@pytest.mark.parametrize("state_id", ["not-an-id",
+                                      "421a55f4-7d82-47d9-b54c-a76916479545"])
 def test_unknown_state_is_a_page_not_an_error(client_of, sample, state_id):
+    """An unknown id is a 200 page saying "Not found!"."""
     text = get_ok(client_of("web_flask.9-states"), "/states/" + state_id)
     assert squeeze(text) == states_page("<H1>Not found!</H1>")
 
 
-# -- tasks 10 and 100: the HBnB page -------------------------------------
+# -- tasks 10 and 100: the HBnB page ------------------------------------------
 
 def filters_markup(sample):
     """The filters section, whitespace squeezed, as the sample fills it."""
     def state(obj, *cities):
+        """A state's item: its name and the names of its cities."""
         return ("<li><h2>{}:</h2><ul>".format(obj.name)
                 + "".join("<li>{}</li>".format(city.name) for city in cities)
                 + "</ul></li>")
@@ -255,7 +285,8 @@ def filters_markup(sample):
             '<div class="locations"><h3>States</h3><h4>&nbsp;</h4>'
             '<div class="popover"><ul>'
             + state(sample.arizona, sample.phoenix, sample.tucson)
-            + state(sample.california, sample.los_angeles, sample.san_francisco)
+            + state(sample.california, sample.los_angeles,
+                    sample.san_francisco)
             + state(sample.nevada)
             + "</ul></div></div>"
             '<div class="amenities"><h3>Amenities</h3><h4>&nbsp;</h4>'
@@ -270,6 +301,7 @@ FOOTER = '<footer><p>Holberton School</p></footer></body></html>'
 
 
 def test_hbnb_filters(client_of, sample):
+    """Task 10: the filters page, its assets served."""
     client = client_of("web_flask.10-hbnb_filters")
     text = squeeze(get_ok(client, "/hbnb_filters"))
     assert text.startswith("<!DOCTYPE html>")
@@ -278,19 +310,24 @@ def test_hbnb_filters(client_of, sample):
     assert 'class="places"' not in text
     assert text.endswith(FOOTER)
     served = assert_assets_served(client, text)
-    assert served >= {"/static/styles/4-common.css", "/static/styles/3-header.css",
-                      "/static/styles/3-footer.css", "/static/styles/6-filters.css",
+    assert served >= {"/static/styles/4-common.css",
+                      "/static/styles/3-header.css",
+                      "/static/styles/3-footer.css",
+                      "/static/styles/6-filters.css",
                       "/static/images/icon.png", "/static/images/logo.png"}
 
 
 def test_hbnb_filters_popover_scrolls(client_of):
-    css = client_of("web_flask.10-hbnb_filters").get("/static/styles/6-filters.css").text
+    """A long list of filters scrolls inside its popover."""
+    app = client_of("web_flask.10-hbnb_filters")
+    css = app.get("/static/styles/6-filters.css").text
     popover = re.search(r"\.popover\s*\{([^}]*)\}", css).group(1)
     assert "max-height: 300px" in popover
     assert re.search(r"overflow(-y)?: (auto|scroll)", popover)
 
 
 def article(place, owner, guests, rooms, bathrooms, description):
+    """The markup of one place, whitespace squeezed."""
     return ("<article>"
             '<div class="title_box"><h2>{}</h2>'
             '<div class="price_by_night">${}</div></div>'
@@ -300,8 +337,8 @@ def article(place, owner, guests, rooms, bathrooms, description):
             '<div class="number_bathrooms">{}</div></div>'
             '<div class="user"><b>Owner:</b> {}</div>'
             '<div class="description">{}</div>'
-            "</article>").format(place.name, place.price_by_night, guests, rooms,
-                                 bathrooms, owner, description)
+            "</article>").format(place.name, place.price_by_night, guests,
+                                 rooms, bathrooms, owner, description)
 
 
 def places_markup(sample):
@@ -318,14 +355,18 @@ def places_markup(sample):
 
 
 def test_hbnb(client_of, sample):
+    """Task 100: filters and places, its assets served."""
     client = client_of("web_flask.100-hbnb")
     text = squeeze(get_ok(client, "/hbnb"))
     assert "<title>HBnB</title>" in text
-    assert filters_markup(sample) + places_markup(sample) + "</div>" + FOOTER in text
+    assert (filters_markup(sample) + places_markup(sample) + "</div>"
+            + FOOTER) in text
     assert text.endswith(FOOTER)
     served = assert_assets_served(client, text)
-    assert served >= {"/static/styles/8-places.css", "/static/images/icon_group.png",
-                      "/static/images/icon_bed.png", "/static/images/icon_bath.png"}
+    assert served >= {"/static/styles/8-places.css",
+                      "/static/images/icon_group.png",
+                      "/static/images/icon_bed.png",
+                      "/static/images/icon_bath.png"}
 
 
 def test_hbnb_shows_no_markup_from_storage(client_of, sample, storage):
@@ -345,12 +386,14 @@ def test_hbnb_shows_no_markup_from_storage(client_of, sample, storage):
 
 
 def test_hbnb_when_empty(client_of):
+    """Task 100 with empty storage: empty sections, no error."""
     text = squeeze(get_ok(client_of("web_flask.100-hbnb"), "/hbnb/"))
     assert '<section class="places"><h1>Places</h1></section>' in text
-    assert '<h3>States</h3><h4>&nbsp;</h4><div class="popover"><ul></ul></div>' in text
+    assert ('<h3>States</h3><h4>&nbsp;</h4>'
+            '<div class="popover"><ul></ul></div>') in text
 
 
-# -- every data-driven page releases storage after each request ----------
+# -- every data-driven page releases storage after each request ---------------
 
 @pytest.mark.parametrize("module, path", [
     ("7-states_list", "/states_list"),
@@ -360,7 +403,9 @@ def test_hbnb_when_empty(client_of):
     ("10-hbnb_filters", "/hbnb_filters"),
     ("100-hbnb", "/hbnb"),
 ])
-def test_storage_closed_after_each_request(client_of, close_calls, module, path):
+def test_storage_closed_after_each_request(client_of, close_calls, module,
+                                           path):
+    """Every data page closes the storage once per request."""
     client = client_of("web_flask." + module)
     get_ok(client, path)
     assert len(close_calls) == 1

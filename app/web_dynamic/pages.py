@@ -11,6 +11,7 @@ def serve_page(app, template, *rules):
     use_storage(app)
 
     def page():
+        """The page, rendered from storage on every request."""
         # A new id on every response: appended to the asset URLs, it makes
         # browsers fetch scripts and stylesheets again after a deploy.
         return render_template(template, catalog=Catalog(),

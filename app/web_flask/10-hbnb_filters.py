@@ -10,6 +10,7 @@ use_storage(app)
 
 @app.route("/hbnb_filters", strict_slashes=False)
 def hbnb_filters():
+    """The HBnB page with its state, city and amenity filters."""
     return render_template("10-hbnb_filters.html", catalog=Catalog())
 
 

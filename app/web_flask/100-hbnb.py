@@ -9,6 +9,7 @@ use_storage(app)
 
 @app.route("/hbnb", strict_slashes=False)
 def hbnb():
+    """The whole HBnB page: filters and places."""
     return render_template("100-hbnb.html", catalog=Catalog())
 
 

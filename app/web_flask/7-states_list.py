@@ -9,6 +9,7 @@ use_storage(app)
 
 @app.route("/states_list", strict_slashes=False)
 def states_list():
+    """Every State, sorted by name."""
     return render_template("7-states_list.html", states=all_sorted("State"))
 
 

@@ -9,6 +9,7 @@ use_storage(app)
 
 @app.route("/cities_by_states", strict_slashes=False)
 def cities_by_states():
+    """Every State with its cities, both sorted by name."""
     return render_template("8-cities_by_states.html", catalog=Catalog())
 
 

@@ -13,11 +13,13 @@ use_storage(app)
 
 @app.route("/states", strict_slashes=False)
 def states():
+    """Every State, sorted by name."""
     return render_template("9-states.html", states=all_sorted("State"))
 
 
 @app.route("/states/<state_id>", strict_slashes=False)
 def state(state_id):
+    """One State and its cities, or "Not found!"."""
     found = storage.get("State", state_id)
     if found is None:
         return render_template("9-states.html")

@@ -24,6 +24,7 @@ def by_name(objects):
 
 
 def all_sorted(class_name):
+    """Every stored object of a class, sorted by name."""
     return by_name(storage.all(class_name).values())
 
 
@@ -46,15 +47,17 @@ class Catalog:
 
     @cached_property
     def amenities(self):
+        """Every amenity, sorted by name."""
         return all_sorted("Amenity")
 
     @cached_property
     def places(self):
+        """Every place, sorted by name."""
         return all_sorted("Place")
 
     @cached_property
     def owners(self):
-        """Users by id, read once for every place's owner (not once per place)."""
+        """Users by id, read once for all the places' owners."""
         return {user.id: user for user in storage.all("User").values()}
 
 
@@ -69,12 +72,15 @@ def line_breaks(text):
 
 # What a page says while its database is unreachable: a short page and a
 # hint to retry, never a stack trace or a hung request.
-UNAVAILABLE_PAGE = ("<!DOCTYPE html>\n<html lang=\"en\">\n<head><title>HBnB</title></head>\n"
+UNAVAILABLE_PAGE = ("<!DOCTYPE html>\n<html lang=\"en\">\n"
+                    "<head><title>HBnB</title></head>\n"
                     "<body><h1>Service temporarily unavailable</h1>\n"
-                    "<p>Please try again in a few seconds.</p></body>\n</html>\n")
+                    "<p>Please try again in a few seconds.</p></body>\n"
+                    "</html>\n")
 
 
 def database_unavailable(_error):
+    """The short 503 page, with a hint to retry in 5 seconds."""
     return UNAVAILABLE_PAGE, 503, {"Retry-After": "5",
                                    "Content-Type": "text/html; charset=utf-8"}
 

@@ -9,32 +9,39 @@ from flask import render_template
 
 
 def hello():
+    """Task 0: "Hello HBNB!" at "/"."""
     return "Hello HBNB!"
 
 
 def hbnb():
+    """Task 1: "HBNB"."""
     return "HBNB"
 
 
 def c_is(text):
+    """Task 2: "C " and the text, underscores shown as spaces."""
     return "C " + text.replace("_", " ")
 
 
 def python_is(text="is cool"):
+    """Task 3: "Python " and the text, "is cool" by default."""
     # A Python default rather than a Werkzeug rule default: Werkzeug would
     # redirect /python/<default> to /python.
     return "Python " + text.replace("_", " ")
 
 
 def number(n):
+    """Task 4: "<n> is a number", for integers only."""
     return "{} is a number".format(n)
 
 
 def number_template(n):
+    """Task 5: an HTML page naming the number."""
     return render_template("5-number.html", n=n)
 
 
 def number_odd_or_even(n):
+    """Task 6: an HTML page saying whether the number is odd or even."""
     return render_template("6-number_odd_or_even.html", n=n)
 
 

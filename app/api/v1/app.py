@@ -5,7 +5,12 @@ import os
 import click
 from flask import Flask, jsonify
 from flask_cors import CORS
-from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import (
+    DataError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
 from werkzeug.exceptions import HTTPException
 
 from models import close_storage
@@ -27,8 +32,10 @@ def create_app():
 
     from api.v1.views import app_views
     app.register_blueprint(app_views)
-    # send_wildcard: answer "*" as the spec shows (flask-cors 6 echoes the origin).
-    CORS(app, resources={r"/api/v1/*": {"origins": "*"}}, send_wildcard=True)
+    # send_wildcard: answer "*" as the spec shows (flask-cors 6 echoes the
+    # origin).
+    CORS(app, resources={r"/api/v1/*": {"origins": "*"}},
+         send_wildcard=True)
 
     app.teardown_appcontext(close_storage)
     app.cli.add_command(load_sample_data)
@@ -49,6 +56,7 @@ def load_sample_data():
 
 
 def error(status, message):
+    """A JSON ``{"error": message}`` response with this status."""
     response = jsonify({"error": message})
     response.status_code = status
     return response
@@ -66,6 +74,7 @@ def http_error(exc):
 
 
 def database_unavailable(exc):
+    """503 with Retry-After while the database cannot be reached."""
     log.error("database unavailable: %s", getattr(exc, "orig", exc))
     response = error(503, "Service unavailable")
     response.headers["Retry-After"] = "5"
@@ -79,11 +88,13 @@ def conflict(exc):
 
 
 def invalid_data(exc):
+    """A value the database refuses (too long, out of range): a 400."""
     log.warning("data error: %s", getattr(exc, "orig", exc))
     return error(400, "Invalid data")
 
 
 def internal_error(exc):
+    """Anything unexpected: logged with its traceback, a bare JSON 500."""
     log.exception("unhandled error")
     return error(500, "Internal server error")
 

@@ -1,0 +1,1 @@
+"""The storage engines: FileStorage (a JSON file) and DBStorage (MySQL)."""

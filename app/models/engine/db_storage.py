@@ -43,6 +43,7 @@ class DBStorage:
     __session = None
 
     def __init__(self):
+        """The engine for HBNB_MYSQL_*; HBNB_ENV=test drops every table."""
         self.__engine = create_engine(
             database_url(),
             pool_pre_ping=True,
@@ -128,8 +129,9 @@ class DBStorage:
         if cls is not None and cls not in MAPPED:
             return 0
         classes = (cls,) if cls is not None else MAPPED
-        return sum(self.__session.scalar(select(func.count()).select_from(model))
-                   for model in classes)
+        return sum(
+            self.__session.scalar(select(func.count()).select_from(model))
+            for model in classes)
 
     def session(self):
         """The current session, for queries the generic interface lacks."""

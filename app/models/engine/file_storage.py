@@ -11,6 +11,12 @@ agreement:
   objects), writes a temporary file and renames it over the old one.  A reader
   sees the old file or the new one, never half of one, and no worker can undo
   another worker's write.
+
+``all()`` without a class hands out ``__objects`` itself, as in the original
+project: an object added to it, or deleted from it, is saved by the next
+``save`` like one given to ``new`` or ``delete``.  So the dictionary is only
+ever refilled, never replaced, and deletions are found by comparing it with
+the file last read rather than by remembering ``delete`` calls.
 """
 import fcntl
 import json
@@ -35,43 +41,41 @@ class FileStorage:
     __objects = {}
 
     def __init__(self):
+        """Nothing read yet: ``reload`` (or the first call) reads the file."""
         # key -> the dict last read from / written to disk for that key
         self._snapshots = {}
-        self._deleted = set()
         self._signature = None
 
     # -- the public interface -------------------------------------------
     def all(self, cls=None):
-        """Objects by "<Class>.<id>", optionally of one class only."""
+        """Objects by "<Class>.<id>": ``__objects`` itself, or a copy
+        holding one class only."""
         self._refresh()
         cls = resolve(cls) if cls is not None else None
         if cls is None:
-            return dict(self.__objects)
+            return self.__objects
         return {key: obj for key, obj in self.__objects.items()
                 if type(obj) is cls}
 
     def new(self, obj):
         """Add an object; it is written by the next ``save``."""
-        key = self._key(obj)
-        self.__objects[key] = obj
-        self._deleted.discard(key)
+        self.__objects[self._key(obj)] = obj
 
     def save(self):
         """Merge this process's changes into the file, atomically."""
         with self._locked():
             disk = self._read_disk()
+            for key in self._removed_keys():
+                disk.pop(key, None)
             for key, obj in self.__objects.items():
                 data = obj.to_dict(save_fs=True)
                 if self._snapshots.get(key) != data:
                     disk[key] = data
-            for key in self._deleted:
-                disk.pop(key, None)
             self._write_disk(disk)
             self._adopt(disk, keep_local_changes=False)
 
     def reload(self):
         """Read the file again, dropping changes that were never saved."""
-        self._deleted.clear()
         self._snapshots = {}
         self.__objects.clear()
         self._signature = None
@@ -82,7 +86,7 @@ class FileStorage:
         if obj is None:
             return
         self._refresh()
-        self._forget(self._key(obj))
+        self.__objects.pop(self._key(obj), None)
         for child_class, foreign_key in CASCADES.get(type(obj).__name__, ()):
             for child in list(self.all(child_class).values()):
                 if getattr(child, foreign_key, None) == obj.id:
@@ -113,13 +117,21 @@ class FileStorage:
     # -- internals --------------------------------------------------------
     @staticmethod
     def _key(obj):
+        """The "<Class>.<id>" key of an object."""
         return "{}.{}".format(type(obj).__name__, obj.id)
 
-    def _forget(self, key):
-        self.__objects.pop(key, None)
-        self._deleted.add(key)
+    def _removed_keys(self):
+        """Keys read from the file that are no longer among the objects.
+
+        Objects of a class this process does not know are never loaded, so
+        their absence is not a deletion.
+        """
+        return [key for key, data in self._snapshots.items()
+                if key not in self.__objects
+                and data.get("__class__") in CLASSES]
 
     def _stat_signature(self):
+        """The file's identity (inode, size, mtime), or None if absent."""
         try:
             st = os.stat(self.__file_path)
         except FileNotFoundError:
@@ -131,11 +143,13 @@ class FileStorage:
         signature = self._stat_signature()
         if signature is not None and signature == self._signature:
             return
-        if signature is None and self._signature is None and self._snapshots == {}:
+        if (signature is None and self._signature is None
+                and self._snapshots == {}):
             return
         self._adopt(self._read_disk(), keep_local_changes=True)
 
     def _read_disk(self):
+        """The file's objects as dicts, remembering which file was read."""
         try:
             with open(self.__file_path, encoding="utf-8") as handle:
                 # fstat, not stat: the identity of the file actually read.
@@ -156,8 +170,10 @@ class FileStorage:
         return data
 
     def _write_disk(self, disk):
+        """Replace the file with ``disk`` in one rename."""
         directory = os.path.dirname(os.path.abspath(self.__file_path))
-        fd, tmp_path = tempfile.mkstemp(dir=directory, prefix=".hbnb-", suffix=".json")
+        fd, tmp_path = tempfile.mkstemp(dir=directory, prefix=".hbnb-",
+                                        suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(disk, handle)
@@ -172,9 +188,12 @@ class FileStorage:
         self._signature = self._stat_signature()
 
     def _adopt(self, disk, keep_local_changes):
-        """Make memory match ``disk`` while keeping the Python objects that
-        did not change (callers hold references to them) and, if asked, the
-        changes this process has not saved yet."""
+        """Make memory match ``disk``, keeping unsaved changes if asked.
+
+        The Python objects that did not change are kept (callers hold
+        references to them), and so is the dictionary itself: it is refilled,
+        never replaced.
+        """
         objects = {}
         for key, data in disk.items():
             current = self.__objects.get(key)
@@ -188,15 +207,14 @@ class FileStorage:
             for key, obj in self.__objects.items():
                 if self._snapshots.get(key) != obj.to_dict(save_fs=True):
                     objects[key] = obj
-            for key in self._deleted:
+            for key in self._removed_keys():
                 objects.pop(key, None)
-        else:
-            self._deleted.clear()
         self._snapshots = disk
         self.__objects.clear()
         self.__objects.update(objects)
 
     def _locked(self):
+        """The lock that serialises writers of this file."""
         return _FileLock(self.__file_path + ".lock")
 
 
@@ -204,14 +222,17 @@ class _FileLock:
     """An exclusive advisory lock held for the duration of a ``with``."""
 
     def __init__(self, path):
+        """A lock on ``path``, taken by ``with``."""
         self._path = path
         self._fd = None
 
     def __enter__(self):
+        """Wait for the lock and take it."""
         self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o640)
         fcntl.flock(self._fd, fcntl.LOCK_EX)
         return self
 
     def __exit__(self, *exc):
+        """Release the lock."""
         fcntl.flock(self._fd, fcntl.LOCK_UN)
         os.close(self._fd)

@@ -141,8 +141,10 @@ def test_a_broken_push_stops_before_the_switch(http, host, branch, message):
     release = host.file(CURRENT).linked_to
     before = masters(host)
     result, _ = run_playbook("site.yml", "-e", "airbnb_app_git_version=" + branch)
-    assert result.returncode != 0
-    assert message in " ".join(result.stdout.split()), result.stdout[-3000:]
+    # Ansible prints the failed task's result on stderr.
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output[-3000:]
+    assert message in " ".join(output.split()), output[-3000:]
     assert host.file(CURRENT).linked_to == release
     assert masters(host) == before, "a failed deploy must not restart or stop anything"
     assert http("/airbnb-dynamic/number_odd_or_even/6").status == 200

@@ -46,7 +46,7 @@ def require(data, *keys):
 
 
 def checked_fields(cls, data, ignore=()):
-    """The subset of ``data`` that ``cls`` accepts, type-checked (400 otherwise).
+    """The part of ``data`` that ``cls`` accepts, type-checked (else 400).
 
     Keys that are not fields of the model, or that the caller ignores, are
     dropped, so a client can never set ids, timestamps or internals.
@@ -65,11 +65,13 @@ def checked_fields(cls, data, ignore=()):
 
 def listing(objects):
     """200 with the objects' dicts, in a stable order."""
-    ordered = sorted(objects, key=lambda obj: (getattr(obj, "name", "") or "", obj.id))
+    ordered = sorted(objects, key=lambda obj: (getattr(obj, "name", "") or "",
+                                               obj.id))
     return jsonify([obj.to_dict() for obj in ordered])
 
 
 def show(obj):
+    """200 with the object's dict."""
     return jsonify(obj.to_dict())
 
 

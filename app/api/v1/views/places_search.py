@@ -40,11 +40,15 @@ def places_search():
 
 
 def id_list(body, key):
-    """``body[key]`` as a list of id strings (absent or null: empty); 400 otherwise."""
+    """``body[key]`` as a list of id strings, or a 400.
+
+    An absent key and ``null`` both mean an empty list.
+    """
     value = body.get(key)
     if value is None:
         return []
-    if not isinstance(value, list) or not all(isinstance(i, str) for i in value):
+    if (not isinstance(value, list)
+            or not all(isinstance(i, str) for i in value)):
         abort(400, description="{} must be a list of ids".format(key))
     return value
 

@@ -1,0 +1,237 @@
+#!/usr/bin/python
+"""Ansible module of the airbnb_app role: turn a release archive into a
+release directory, and say what the deployment needs to know about it.
+
+The role calls it by its short name: from the installed collection it is
+found here, in the collection's plugins; in this repository through the
+link roles/airbnb_app/library/airbnb_app_release.py."""
+
+import os
+import re
+import shutil
+import tarfile
+import tempfile
+
+from ansible.module_utils.basic import AnsibleModule
+
+DOCUMENTATION = r"""
+---
+module: airbnb_app_release
+short_description: Unpack, check and describe a release of the AirBnB clone
+description:
+  - Checks, from the archive alone, that every Gunicorn instance's module
+    file is in the release; a missing one fails before anything is written,
+    naming the instance and the file, unless the instance is optional.
+  - Unpacks the archive into the release directory (once: a complete release
+    is never touched again), leaving out top-level directories such as tests,
+    and rewrites the absolute API origins of the static scripts.
+  - Reports whether the release has a requirements.txt (and its text), the
+    bundled app's manage.py, and which optional instances it cannot serve.
+options:
+  archive:
+    description: The release archive (tar) on the host.
+    type: path
+    required: true
+  dest:
+    description: The release directory to create.
+    type: path
+    required: true
+  exclude:
+    description: Top-level directories of the archive not to unpack.
+    type: list
+    elements: str
+    default: []
+  api_origin:
+    description:
+      - Replace C(http(s)://<host>:<port>/api/v1/) in
+        C(web_dynamic/static/scripts/*.js) with C(<api_origin>/api/v1/).
+        An empty string gives a same-origin path. C(null) rewrites nothing.
+    type: str
+  instances:
+    description: Gunicorn instances (name, module, state) whose module must exist.
+    type: list
+    elements: dict
+    default: []
+  optional:
+    description: Names of the instances that may be left out.
+    type: list
+    elements: str
+    default: []
+"""
+
+# The members are checked here already; Python 3.12+ also wants a filter named.
+EXTRACT_FILTER = {"filter": "tar"} if hasattr(tarfile, "tar_filter") else {}
+SCRIPTS_DIR = "web_dynamic/static/scripts/"
+# Quoted or not, http or https, any host, an explicit port, then /api/v1.
+API_ORIGIN = re.compile(r"https?://[^/\s'\"`]+:\d+(/api/v1(?:/|\b))")
+
+
+def member_name(member):
+    """Archive member path without a leading "./"."""
+    name = member.name
+    while name.startswith("./"):
+        name = name[2:]
+    return name.strip("/")
+
+
+def module_files(module):
+    """The files that can hold a WSGI module "pkg.mod:app" (module or package)."""
+    path = module.split(":", 1)[0].strip().replace(".", "/")
+    return [path + ".py", path + "/__init__.py"]
+
+
+def check_instances(names, instances, optional):
+    """(missing required [(instance, file)], skipped optional instance names)."""
+    missing, skipped = [], []
+    for instance in instances:
+        if instance.get("state", "present") == "absent":
+            continue
+        candidates = module_files(instance["module"])
+        if any(candidate in names for candidate in candidates):
+            continue
+        if instance["name"] in optional:
+            skipped.append(instance["name"])
+        else:
+            missing.append((instance["name"], candidates[0]))
+    return missing, skipped
+
+
+def rewrite_origins(root, origin):
+    """Rewrite absolute API origins in the static scripts; the files changed."""
+    changed = []
+    scripts = os.path.join(root, SCRIPTS_DIR)
+    if not os.path.isdir(scripts):
+        return changed
+    for name in sorted(os.listdir(scripts)):
+        path = os.path.join(scripts, name)
+        if not name.endswith(".js") or not os.path.isfile(path) or os.path.islink(path):
+            continue
+        with open(path, encoding="utf-8", errors="surrogateescape") as handle:
+            text = handle.read()
+        new = API_ORIGIN.sub(lambda match: origin + match.group(1), text)
+        if new != text:
+            with open(path, "w", encoding="utf-8", errors="surrogateescape") as handle:
+                handle.write(new)
+            changed.append(SCRIPTS_DIR + name)
+    return changed
+
+
+def link_stays_inside(name, target):
+    """Whether a symbolic link at ``name`` pointing at ``target`` resolves
+    inside the release (relative links between its directories are kept)."""
+    if target.startswith("/"):
+        return False
+    resolved = os.path.normpath(os.path.join(os.path.dirname(name), target))
+    return resolved != ".." and not resolved.startswith("../")
+
+
+def safe_members(archive, exclude):
+    """Members to unpack: no absolute paths, no "..", no device files, no
+    link out of the release, nothing under an excluded top-level directory."""
+    for member in archive.getmembers():
+        name = member_name(member)
+        if not name or name.split("/", 1)[0] in exclude:
+            continue
+        if name.startswith("/") or ".." in name.split("/"):
+            raise ValueError("unsafe path in the archive: " + member.name)
+        if not (member.isfile() or member.isdir() or member.issym() or member.islnk()):
+            continue
+        if member.islnk() and (member.linkname.startswith("/") or ".." in member.linkname.split("/")):
+            continue
+        if member.issym() and not link_stays_inside(name, member.linkname):
+            continue
+        yield member
+
+
+def unpack(archive_path, dest, exclude, origin):
+    """Unpack into a scratch directory beside dest, then rename it into place,
+    so a release directory is either absent or complete."""
+    parent = os.path.dirname(dest)
+    scratch = tempfile.mkdtemp(prefix=".unpack-", dir=parent)
+    try:
+        with tarfile.open(archive_path) as archive:
+            for member in safe_members(archive, exclude):
+                member.uid = member.gid = 0
+                member.uname = member.gname = "root"
+                member.mode = (member.mode | 0o644) & 0o755 if not member.isdir() else 0o755
+                archive.extract(member, scratch, set_attrs=not member.issym(), **EXTRACT_FILTER)
+        rewritten = rewrite_origins(scratch, origin) if origin is not None else []
+        with open(os.path.join(scratch, ".complete"), "w", encoding="utf-8") as handle:
+            handle.write(os.path.basename(dest) + "\n")
+        os.chmod(scratch, 0o755)
+        if os.path.lexists(dest):
+            shutil.rmtree(dest)  # an earlier run stopped half-way
+        os.rename(scratch, dest)
+        return rewritten
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+
+
+def read_member(archive_path, wanted):
+    """Text of one top-level file of the archive, or None."""
+    with tarfile.open(archive_path) as archive:
+        for member in archive.getmembers():
+            if member_name(member) == wanted and member.isfile():
+                return archive.extractfile(member).read().decode("utf-8", "replace")
+    return None
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec={
+            "archive": {"type": "path", "required": True},
+            "dest": {"type": "path", "required": True},
+            "exclude": {"type": "list", "elements": "str", "default": []},
+            "api_origin": {"type": "str"},
+            "instances": {"type": "list", "elements": "dict", "default": []},
+            "optional": {"type": "list", "elements": "str", "default": []},
+        },
+        supports_check_mode=True,
+    )
+    params = module.params
+    complete = os.path.isfile(os.path.join(params["dest"], ".complete"))
+    result = {"changed": not complete, "dest": params["dest"], "rewritten": []}
+    if not os.path.isfile(params["archive"]):
+        if module.check_mode:
+            module.exit_json(inspected=False, **result)
+        module.fail_json(msg="the release archive {} is missing".format(params["archive"]), **result)
+
+    try:
+        with tarfile.open(params["archive"]) as archive:
+            names = {member_name(member) for member in archive.getmembers()
+                     if member.isfile() or member.issym()}
+    except (OSError, tarfile.TarError) as error:
+        module.fail_json(msg="cannot read the release archive {}: {}".format(params["archive"], error))
+
+    missing, skipped = check_instances(names, params["instances"], params["optional"])
+    if missing:
+        module.fail_json(
+            msg="the release has no module file for "
+                + "; ".join("instance {} ({} is not in the release)".format(name, path)
+                            for name, path in missing)
+                + ": nothing was switched; fix the code or the instance's module",
+            missing=[{"instance": name, "file": path} for name, path in missing], **result)
+
+    requirements = read_member(params["archive"], "requirements.txt")
+    manage = read_member(params["archive"], "manage.py") or ""
+    result.update(
+        inspected=True,
+        skipped_instances=skipped,
+        requirements_file="requirements.txt" in names,
+        requirements=requirements or "",
+        # The bundled app's deployment commands (create-schema, load-sample-data).
+        manage_commands="create-schema" in manage and "load-sample-data" in manage,
+        sql_files=sorted(name for name in names if name.endswith(".sql")),
+    )
+    if not complete and not module.check_mode:
+        try:
+            result["rewritten"] = unpack(params["archive"], params["dest"], set(params["exclude"]),
+                                         params["api_origin"])
+        except (OSError, ValueError, tarfile.TarError) as error:
+            module.fail_json(msg="cannot unpack the release into {}: {}".format(params["dest"], error))
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
