@@ -135,7 +135,8 @@ def test_rerun_keeps_a_new_row_and_loads_the_seed_no_more(http, host):
     ("missing-module",
      "instance gunicorn-odd-even (web_flask/6-number_odd_or_even.py is not in the release)"),
     ("broken-requirements",
-     "pip could not install no-such-package-hbnb-clone==1.0 from the release's requirements.txt"),
+     "pip could not install no-such-package-hbnb-clone==1.0 from requirements.txt of the release: "
+     "ERROR: No matching distribution found for no-such-package-hbnb-clone==1.0"),
 ])
 def test_a_broken_push_stops_before_the_switch(http, host, branch, message):
     release = host.file(CURRENT).linked_to
