@@ -52,6 +52,12 @@ options:
     type: list
     elements: dict
     default: []
+  source:
+    description:
+      - What the release was built from (the commit, or the archive's SHA-256), written on
+        the second line of the release's C(.complete) marker, after the release's name.
+    type: str
+    default: ""
   optional:
     description: Names of the instances that may be left out.
     type: list
@@ -143,7 +149,7 @@ def safe_members(archive, exclude):
         yield member
 
 
-def unpack(archive_path, dest, exclude, origin):
+def unpack(archive_path, dest, exclude, origin, source):
     """Unpack into a scratch directory beside dest, then rename it into place,
     so a release directory is either absent or complete."""
     parent = os.path.dirname(dest)
@@ -157,7 +163,7 @@ def unpack(archive_path, dest, exclude, origin):
                 archive.extract(member, scratch, set_attrs=not member.issym(), **EXTRACT_FILTER)
         rewritten = rewrite_origins(scratch, origin) if origin is not None else []
         with open(os.path.join(scratch, ".complete"), "w", encoding="utf-8") as handle:
-            handle.write(os.path.basename(dest) + "\n")
+            handle.write(os.path.basename(dest) + "\n" + (source + "\n" if source else ""))
         os.chmod(scratch, 0o755)
         if os.path.lexists(dest):
             shutil.rmtree(dest)  # an earlier run stopped half-way
@@ -186,6 +192,7 @@ def main():
             "api_origin": {"type": "str"},
             "instances": {"type": "list", "elements": "dict", "default": []},
             "optional": {"type": "list", "elements": "str", "default": []},
+            "source": {"type": "str", "default": ""},
         },
         supports_check_mode=True,
     )
@@ -227,7 +234,7 @@ def main():
     if not complete and not module.check_mode:
         try:
             result["rewritten"] = unpack(params["archive"], params["dest"], set(params["exclude"]),
-                                         params["api_origin"])
+                                         params["api_origin"], params["source"])
         except (OSError, ValueError, tarfile.TarError) as error:
             module.fail_json(msg="cannot unpack the release into {}: {}".format(params["dest"], error))
     module.exit_json(**result)

@@ -40,6 +40,8 @@ def masters(host):
 
 def test_the_release_is_the_clone_unchanged_but_for_the_api_origins(host):
     release = host.file(CURRENT).linked_to
+    commit = host.check_output("git -C /srv/clone/AirBnB_clone_v4 rev-parse main")
+    assert host.file(release + "/.complete").content_string.split() == [release.rsplit("/", 1)[1], commit]
     for path in ("console.py", "models/engine/db_storage.py", "web_flask/100-dump.sql"):
         assert host.file(release + "/" + path).exists, path
     assert not host.file(release + "/tests").exists, "the clone's tests/ must not be deployed"

@@ -5,11 +5,15 @@ ROOT = "/srv/airbnb"
 
 
 def test_current_points_at_the_commit_release(host):
+    # The release is named after the commit and the build settings; its
+    # marker says which release it is and which commit it was built from.
     commit = host.check_output("git -C /srv/source/repo rev-parse HEAD")
     current = host.file(ROOT + "/current")
     assert current.is_symlink
-    assert current.linked_to == "{}/releases/{}".format(ROOT, commit[:12])
-    assert host.file(ROOT + "/current/.complete").content_string.strip() == commit[:12]
+    release = current.linked_to.rsplit("/", 1)[1]
+    assert current.linked_to == "{}/releases/{}".format(ROOT, release) and len(release) == 12
+    marker = host.file(ROOT + "/current/.complete").content_string.split()
+    assert marker == [release, commit]
 
 
 def test_code_is_root_owned_and_read_only_for_the_app(host):
