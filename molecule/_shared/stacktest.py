@@ -37,6 +37,13 @@ print(json.dumps({"status": status, "headers": headers, "body": data.decode("utf
                   "seconds": time.monotonic() - started}))
 """
 
+# Debian's chromium for the browser tests (scripts/ensure-chromium.sh), with
+# the switches a machine without internet needs; Playwright's own browsers
+# are never downloaded.
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
 # The Gunicorn instances that site.yml deploys on every web host.
 STACK_INSTANCES = ["gunicorn", "gunicorn-api", "gunicorn-odd-even", "gunicorn-onepage", "gunicorn-search"]
 

@@ -174,13 +174,18 @@ def unpack(archive_path, dest, exclude, origin, source):
         raise
 
 
-def read_member(archive_path, wanted):
-    """Text of one top-level file of the archive, or None."""
+def read_archive(archive_path, wanted):
+    """(the archive's file and link names, {name: text} of the wanted
+    top-level files it holds), in one pass."""
+    names, texts = set(), {}
     with tarfile.open(archive_path) as archive:
         for member in archive.getmembers():
-            if member_name(member) == wanted and member.isfile():
-                return archive.extractfile(member).read().decode("utf-8", "replace")
-    return None
+            name = member_name(member)
+            if member.isfile() or member.issym():
+                names.add(name)
+            if name in wanted and member.isfile():
+                texts[name] = archive.extractfile(member).read().decode("utf-8", "replace")
+    return names, texts
 
 
 def main():
@@ -205,9 +210,7 @@ def main():
         module.fail_json(msg="the release archive {} is missing".format(params["archive"]), **result)
 
     try:
-        with tarfile.open(params["archive"]) as archive:
-            names = {member_name(member) for member in archive.getmembers()
-                     if member.isfile() or member.issym()}
+        names, texts = read_archive(params["archive"], {"requirements.txt", "manage.py"})
     except (OSError, tarfile.TarError) as error:
         module.fail_json(msg="cannot read the release archive {}: {}".format(params["archive"], error))
 
@@ -220,16 +223,14 @@ def main():
                 + ": nothing was switched; fix the code or the instance's module",
             missing=[{"instance": name, "file": path} for name, path in missing], **result)
 
-    requirements = read_member(params["archive"], "requirements.txt")
-    manage = read_member(params["archive"], "manage.py") or ""
+    manage = texts.get("manage.py", "")
     result.update(
         inspected=True,
         skipped_instances=skipped,
         requirements_file="requirements.txt" in names,
-        requirements=requirements or "",
+        requirements=texts.get("requirements.txt", ""),
         # The bundled app's deployment commands (create-schema, load-sample-data).
         manage_commands="create-schema" in manage and "load-sample-data" in manage,
-        sql_files=sorted(name for name in names if name.endswith(".sql")),
     )
     if not complete and not module.check_mode:
         try:

@@ -5,8 +5,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "_shared"))
 
 from stacktest import (  # noqa: E402,F401  (fixtures and helpers)
+    CHROMIUM,
+    CHROMIUM_ARGS,
     gunicorn_processes,
     http,
     run_playbook,
-    wait_until,
 )

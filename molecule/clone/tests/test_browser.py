@@ -9,11 +9,9 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import CHROMIUM, CHROMIUM_ARGS
 from playwright.sync_api import sync_playwright
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 JQUERY = Path("/usr/share/javascript/jquery/jquery.min.js")
 CDN = "https://code.jquery.com/"
 TIMEOUT_MS = 10_000

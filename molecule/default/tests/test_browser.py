@@ -16,12 +16,9 @@ import urllib.request
 from collections import Counter
 
 import pytest
-from conftest import wait_until
+from conftest import CHROMIUM, CHROMIUM_ARGS, wait_until
 from playwright.sync_api import sync_playwright
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 TIMEOUT_MS = 10_000
 # The pages' essential assets, each of which must have been loaded.
 ASSETS = {"/static/styles/4-common.css", "/static/styles/3-header.css", "/static/styles/3-footer.css",
