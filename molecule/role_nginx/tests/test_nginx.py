@@ -65,6 +65,46 @@ def http(host, path, method="GET", headers=None, body_size=None, port=80):
     return Response(json.loads(host.check_output("python3 -c %s %s", CLIENT, json.dumps(request))))
 
 
+# A tiny TLS client: one handshake (and one request when asked), as JSON.  It trusts
+# only the site's own certificate and sends the site's name (SNI, Host).
+TLS_CLIENT = r"""
+import json, socket, ssl, sys
+req = json.loads(sys.argv[1])
+context = ssl.create_default_context(cafile="/etc/ssl/role-nginx/secure.crt")
+# HTTP/2 is only negotiated here; a request is sent as HTTP/1.1.
+context.set_alpn_protocols(["http/1.1"] if req.get("path") else ["h2", "http/1.1"])
+if req.get("version"):
+    version = getattr(ssl.TLSVersion, req["version"])
+    context.minimum_version = context.maximum_version = version
+    # The client's own policy must not be what refuses an old protocol.
+    context.set_ciphers("ALL:@SECLEVEL=0")
+out = {}
+try:
+    with socket.create_connection(("127.0.0.1", 443), timeout=10) as raw:
+        with context.wrap_socket(raw, server_hostname="secure.example.test") as tls:
+            out.update(version=tls.version(), alpn=tls.selected_alpn_protocol(), cipher=tls.cipher()[0])
+            if req.get("path"):
+                tls.sendall(("GET %s HTTP/1.1\r\nHost: secure.example.test\r\nConnection: close\r\n\r\n"
+                             % req["path"]).encode())
+                data = b""
+                while chunk := tls.recv(65536):
+                    data += chunk
+                head, _, body = data.decode("utf-8", "replace").partition("\r\n\r\n")
+                lines = head.split("\r\n")
+                out["status"] = int(lines[0].split()[1])
+                out["headers"] = [line.split(": ", 1) for line in lines[1:]]
+                out["body"] = body
+except (OSError, ssl.SSLError) as exc:
+    out["error"] = repr(exc)
+print(json.dumps(out))
+"""
+
+
+def tls(host, path=None, version=None):
+    request = json.dumps({"path": path, "version": version})
+    return json.loads(host.check_output("python3 -c %s %s", TLS_CLIENT, request))
+
+
 # Wall-clock start time of a process, to the clock tick (ps rounds to the second).
 PROCESS_START = r"""
 import os, sys, time
@@ -267,6 +307,68 @@ def test_proxy_headers_are_set_by_nginx_not_by_the_client(host):
     assert received["x-forwarded-proto"] == "http"
 
 
+def test_x_forwarded_proto_is_taken_only_from_a_trusted_proxy(host):
+    """127.0.0.2 is in nginx_trusted_proxies: its https is believed, 127.0.0.1's is not."""
+    forged = {"X-Forwarded-Proto": "https"}
+    client = CLIENT.replace('HTTPConnection("127.0.0.1", req.get("port", 80), timeout=10)',
+                            'HTTPConnection("127.0.0.1", 80, timeout=10, source_address=("127.0.0.2", 0))')
+    assert client != CLIENT
+    request = json.dumps({"path": "/api/whoami", "headers": forged})
+    trusted = Response(json.loads(host.check_output("python3 -c %s %s", client, request)))
+    assert trusted.upstream()["headers"]["x-forwarded-proto"] == "https"
+    assert http(host, "/api/whoami", headers=forged).upstream()["headers"]["x-forwarded-proto"] == "http"
+
+
+# --- https -------------------------------------------------------------------------
+
+
+def test_https_site_answers_with_its_certificate_http2_and_hsts(host):
+    assert tls(host).get("alpn") == "h2"
+    answer = tls(host, "/api/whoami")
+    assert "error" not in answer, answer
+    assert answer["status"] == 200
+    headers = dict(answer["headers"])
+    assert headers["Strict-Transport-Security"] == "max-age=600"
+    # The upstream learns the client used https.
+    assert json.loads(answer["body"])["headers"]["x-forwarded-proto"] == "https"
+
+
+def test_hsts_is_not_sent_over_plain_http(host):
+    # RFC 6797: a browser ignores it there; sending it only confuses a reader.
+    response = http(host, "/api/whoami", headers={"Host": "secure.example.test"})
+    assert response.status == 301
+    assert response.header("Strict-Transport-Security") == []
+
+
+def test_http_side_of_a_tls_site_redirects_to_the_same_url_on_https(host):
+    response = http(host, "/api/x?y=1", headers={"Host": "secure.example.test"})
+    assert response.status == 301
+    assert response.header("Location") == ["https://secure.example.test/api/x?y=1"]
+
+
+def test_http_side_serves_acme_challenges_from_the_webroot(host):
+    host.check_output("printf token-123 > /var/www/acme-challenge/.well-known/acme-challenge/t123")
+    try:
+        response = http(host, "/.well-known/acme-challenge/t123", headers={"Host": "secure.example.test"})
+    finally:
+        host.check_output("rm -f /var/www/acme-challenge/.well-known/acme-challenge/t123")
+    assert (response.status, response.body) == (200, "token-123")
+
+
+@pytest.mark.parametrize("version", ["TLSv1", "TLSv1_1"])
+def test_old_tls_versions_are_refused(host, version):
+    answer = tls(host, version=version)
+    assert "version" not in answer, answer
+    assert "error" in answer
+
+
+@pytest.mark.parametrize("version", ["TLSv1_2", "TLSv1_3"])
+def test_tls_1_2_and_1_3_are_accepted_with_aead_ciphers_only(host, version):
+    answer = tls(host, version=version)
+    assert answer.get("version") == version.replace("_", "."), answer
+    assert "GCM" in answer["cipher"] or "CHACHA20" in answer["cipher"]
+
+
 # --- limits ------------------------------------------------------------------------
 
 
@@ -339,6 +441,24 @@ def test_role_refuses_a_broken_configuration_left_on_disk(host):
 # with. The argument specs report every type, choice and unknown-key error of a run at
 # once; the rules of tasks/validate.yml stop at the first one, so they get a run each.
 BAD_INPUTS = {
+    "trusted proxy given by name": (
+        {"nginx_trusted_proxies": ["lb-01"]},
+        ["nginx_trusted_proxies a list of IP addresses or CIDR ranges (got ['lb-01'])"],
+    ),
+    "tls with a relative certificate path": (
+        {
+            "nginx_sites": [
+                {"name": "tls", "tls": {"certificate": "site.crt", "certificate_key": "/etc/ssl/site.key",
+                                        "listen": 80},
+                 "locations": [{"path": "/", "return": "404"}]},
+            ],
+        },
+        [
+            "nginx_sites[0] (tls).tls: certificate and certificate_key must be absolute paths on the host"
+            " (got site.crt, /etc/ssl/site.key), listen a port or \"address:port\" other than the site's own"
+            " listen (got 80)",
+        ],
+    ),
     "argument specs": (
         {
             "nginx_service_state": "running",
