@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure Debian's chromium is installed for the browser tests (molecule/{default,clone}/tests/test_browser.py),
-# with Debian's jQuery (libjs-jquery), which the clone test serves in place of the CDN the clone's page loads it from:
-# does nothing if both are there, else installs them with apt-get.
+# with Debian's jQuery (libjs-jquery), which the clone test serves in place of the CDN the clone's page loads it from,
+# and NSS's certutil (libnss3-tools), with which the tests make chromium trust the site's lab CA:
+# does nothing if all three are there, else installs them with apt-get.
 set -euo pipefail
 
 # Usage: scripts/ensure-chromium.sh
@@ -16,6 +17,7 @@ set -euo pipefail
 
 CHROMIUM=/usr/bin/chromium
 JQUERY=/usr/share/javascript/jquery/jquery.min.js
+CERTUTIL=/usr/bin/certutil
 
 # shellcheck source=scripts/common.sh
 . "$(dirname "$0")/common.sh"
@@ -32,11 +34,11 @@ apt_knows_chromium() {
 }
 
 install_chromium() {
-    apt_get install -y --no-install-recommends chromium libjs-jquery
+    apt_get install -y --no-install-recommends chromium libjs-jquery libnss3-tools
 }
 
-if [ -x "$CHROMIUM" ] && [ -f "$JQUERY" ]; then
-    log "$CHROMIUM and $JQUERY are already installed; nothing to do."
+if [ -x "$CHROMIUM" ] && [ -f "$JQUERY" ] && [ -x "$CERTUTIL" ]; then
+    log "$CHROMIUM, $JQUERY and $CERTUTIL are already installed; nothing to do."
     exit 0
 fi
 
@@ -56,4 +58,5 @@ fi
 
 [ -x "$CHROMIUM" ] || die "chromium was installed but $CHROMIUM is missing"
 [ -f "$JQUERY" ] || die "libjs-jquery was installed but $JQUERY is missing"
+[ -x "$CERTUTIL" ] || die "libnss3-tools was installed but $CERTUTIL is missing"
 log "installed: $("$CHROMIUM" --version 2>/dev/null || echo '?')"

@@ -84,7 +84,7 @@ host=hbnb-collection-test
 docker rm -f "$host" >/dev/null 2>&1 || true
 trap 'docker rm -f "$host" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 mkdir -p "$repo/.cache/apt/$host" "$repo/.cache/pip"
-docker run -d --name "$host" --hostname "$host" --cap-add SYS_ADMIN --cgroupns host \
+docker run -d --name "$host" --hostname "$host" --cap-add SYS_ADMIN --cap-add NET_ADMIN --cgroupns host \
   --tmpfs /run --tmpfs /run/lock -v /sys/fs/cgroup:/sys/fs/cgroup:rw \
   -v "$repo/.cache/apt/$host:/var/cache/apt/archives:rw" -v "$repo/.cache/pip:/root/.cache/pip:rw" \
   appserver-test/debian:12 /lib/systemd/systemd >/dev/null
@@ -117,11 +117,24 @@ if [ -e "$installed/.credentials" ] || [ -e "$installed/playbooks/.credentials" 
   echo "test-collection: a secret was written into the installed collection" >&2
   exit 1
 fi
+# HTTPS is on by default: port 80 redirects, the site answers on 443 with the
+# host's self-signed certificate, which covers the host's name.
 answer=$(docker exec "$host" python3 -c '
-import json, urllib.request
-get = lambda path: urllib.request.urlopen("http://127.0.0.1" + path, timeout=10)
-print(get("/airbnb-onepage/").read().decode(), len(json.load(get("/api/v1/states"))), get("/").status)')
+import http.client, json, socket, ssl
+plain = http.client.HTTPConnection("127.0.0.1", 80, timeout=10)
+plain.request("GET", "/api/v1/states?x=1")
+moved = plain.getresponse()
+context = ssl.create_default_context(cafile="/etc/ssl/tls_certificate/airbnb/ca.pem")
+def get(path):
+    conn = http.client.HTTPSConnection("127.0.0.1", 443, timeout=10, context=context)
+    conn._tunnel_host = None
+    conn.sock = context.wrap_socket(socket.create_connection(("127.0.0.1", 443), timeout=10),
+                                    server_hostname=socket.gethostname())
+    conn.request("GET", path, headers={"Host": socket.gethostname()})
+    return conn.getresponse()
+print(moved.status, moved.getheader("Location").split("/", 3)[3], get("/airbnb-onepage/").read().decode(),
+      len(json.load(get("/api/v1/states"))), get("/").status)')
 echo "test-collection: through Nginx: $answer"
-test "$answer" = "Hello HBNB! 12 200"
+test "$answer" = "301 api/v1/states?x=1 Hello HBNB! 12 200"
 docker exec "$host" grep -qx HBNB_TYPE_STORAGE=db /etc/airbnb/app.env   # on MariaDB, as site.yml deploys
 echo "test-collection: passed"

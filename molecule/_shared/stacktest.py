@@ -18,7 +18,7 @@ PROJECT = Path(os.environ.get("MOLECULE_PROJECT_DIRECTORY", SHARED.parent.parent
 
 # Sent to the host's python3: one HTTP request, the answer as JSON.
 _REQUEST = r"""
-import json, sys, time, urllib.request, urllib.error
+import json, ssl, sys, time, urllib.request, urllib.error
 method, url, body, ctype = sys.argv[1:5]
 req = urllib.request.Request(url, method=method, data=body.encode() if body else None)
 if ctype:
@@ -26,7 +26,9 @@ if ctype:
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *a, **k):
         return None
-opener = urllib.request.build_opener(NoRedirect)
+# The certificate is checked by the TLS tests; these check the site behind it.
+unverified = urllib.request.HTTPSHandler(context=ssl._create_unverified_context())
+opener = urllib.request.build_opener(NoRedirect, unverified)
 started = time.monotonic()
 try:
     r = opener.open(req, timeout=90)
@@ -44,6 +46,66 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
+CERTUTIL = "/usr/bin/certutil"
+# Where site.yml's tls_certificate role keeps the site's certificate (selfsigned:
+# with the host's lab CA next to it).
+TLS_DIR = "/etc/ssl/tls_certificate/airbnb"
+
+
+def browser_site(host, home):
+    """How chromium on the controller reaches the site on ``host``, as a user
+    would: ``(base URL, environment, extra switches)``.  With https (site.yml's
+    default) the URL names the host, which its certificate covers, chromium
+    resolves that name to the host's address, and trusts the host's lab CA
+    through an NSS database in ``home`` (chromium reads $HOME/.pki/nssdb):
+    no certificate error is ignored.  Without https: http://<address>."""
+    addresses = [a for a in host.interface.default("inet").addresses if ":" not in a]
+    assert addresses, "the host has no IPv4 address on its default interface"
+    if not host.socket("tcp://0.0.0.0:443").is_listening:
+        return "http://" + addresses[0], dict(os.environ), []
+    if not os.access(CERTUTIL, os.X_OK):
+        pytest.fail("{} is missing: run scripts/ensure-chromium.sh".format(CERTUTIL))
+    name = host.backend.get_hostname()
+    nssdb, ca = Path(home) / ".pki" / "nssdb", Path(home) / "lab-ca.pem"
+    nssdb.mkdir(parents=True, exist_ok=True)
+    ca.write_text(host.file(TLS_DIR + "/ca.pem").content_string)
+    subprocess.run([CERTUTIL, "-N", "-d", "sql:" + str(nssdb), "--empty-password"], check=True)
+    subprocess.run([CERTUTIL, "-A", "-d", "sql:" + str(nssdb), "-t", "C,,", "-n", "lab CA", "-i", str(ca)],
+                   check=True)
+    return ("https://" + name, dict(os.environ, HOME=str(home)),
+            ["--host-resolver-rules=MAP {} {}".format(name, addresses[0])])
+
+
+# testssl.sh findings judged apart from the server's own configuration: a
+# certificate from a lab CA, or from Pebble, names no CRL and no OCSP
+# responder (Let's Encrypt's do name a CRL), which testssl.sh 3.2 rates HIGH.
+# Only this exact finding is set aside; anything else HIGH or CRITICAL fails.
+TESTSSL_CERTIFICATE_ONLY = {("cert_revocation", "Neither CRL nor OCSP URI provided")}
+
+
+def testssl(host, url, cafile, artefact):
+    """Debian's testssl.sh on ``host`` against ``url``, trusting ``cafile``.
+    Writes the findings to .cache/artifacts/<artefact>.json and returns them
+    with the HIGH or CRITICAL ones that count."""
+    host.check_output("DEBIAN_FRONTEND=noninteractive apt-get install -y -q testssl.sh >/dev/null 2>&1"
+                      " || (apt-get update -q >/dev/null && apt-get install -y -q testssl.sh >/dev/null)")
+    host.run("rm -f /tmp/testssl.json")
+    run = host.run("testssl --quiet --color 0 --warnings off --add-ca %s --jsonfile /tmp/testssl.json %s",
+                   cafile, url)
+    assert host.file("/tmp/testssl.json").exists, run.stdout[-2000:] + run.stderr[-2000:]
+    findings = json.loads(host.file("/tmp/testssl.json").content_string)
+    artefacts = PROJECT / ".cache" / "artifacts"
+    artefacts.mkdir(parents=True, exist_ok=True)
+    (artefacts / (artefact + ".json")).write_text(json.dumps(findings, indent=1))
+    serious = [f for f in findings if f.get("severity") in ("HIGH", "CRITICAL")
+               and (f["id"], f["finding"]) not in TESTSSL_CERTIFICATE_ONLY]
+    by_id = {f["id"]: f["finding"] for f in findings}
+    # It looked at what matters, and trusted the chain it was given.
+    assert {"TLS1", "TLS1_1", "TLS1_3", "cipher_order", "HSTS_time"} <= set(by_id), sorted(by_id)
+    assert by_id.get("cert_chain_of_trust") == "passed.", by_id.get("cert_chain_of_trust")
+    return by_id, serious
+
+
 # The Gunicorn instances that site.yml deploys on every web host.
 STACK_INSTANCES = ["gunicorn", "gunicorn-api", "gunicorn-odd-even", "gunicorn-onepage", "gunicorn-search"]
 
@@ -59,13 +121,23 @@ class Response:
         return json.loads(self.text)
 
 
+def site_base(host):
+    """Where the site answers on ``host``: https://127.0.0.1 when Nginx serves
+    https there (site.yml's default), else http://127.0.0.1."""
+    https = host.socket("tcp://0.0.0.0:443").is_listening
+    return "https://127.0.0.1" if https else "http://127.0.0.1"
+
+
 def requester(host):
-    """``request(path, method, body, content_type, port)`` made on ``host``."""
-    def request(path, method="GET", body=None, content_type=None, port=80):
+    """``request(path, method, body, content_type, port)`` made on ``host``:
+    through the site (https when it has it) unless a port is given."""
+    base = site_base(host)
+
+    def request(path, method="GET", body=None, content_type=None, port=None):
         if body is not None and not isinstance(body, str):
             body, content_type = json.dumps(body), content_type or "application/json"
-        out = host.check_output("python3 -c %s %s %s %s %s", _REQUEST, method,
-                                "http://127.0.0.1:{}{}".format(port, path),
+        url = base + path if port is None else "http://127.0.0.1:{}{}".format(port, path)
+        out = host.check_output("python3 -c %s %s %s %s %s", _REQUEST, method, url,
                                 body or "", content_type or "")
         return Response(json.loads(out))
     return request
@@ -115,7 +187,7 @@ class Load:
         self.host, self.max_seconds, self.max_requests = host, max_seconds, max_requests
         self.name = "test-load-" + uuid.uuid4().hex[:8]
         self.out, self.stop_file = "/run/{}.json".format(self.name), "/run/{}.stop".format(self.name)
-        urls = ["http://127.0.0.1" + path for path in paths]
+        urls = [site_base(host) + path for path in paths]
         host.check_output("systemd-run --quiet --collect --unit %s python3 -c" + " %s" * (6 + len(urls)),
                           self.name, (SHARED / "loadgen.py").read_text(), self.out, self.stop_file,
                           str(threads), str(max_seconds), str(max_requests), *urls)

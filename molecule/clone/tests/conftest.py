@@ -7,6 +7,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "_shared"))
 from stacktest import (  # noqa: E402,F401  (fixtures and helpers)
     CHROMIUM,
     CHROMIUM_ARGS,
+    browser_site,
     gunicorn_processes,
     http,
     run_playbook,

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS
+from conftest import CHROMIUM, CHROMIUM_ARGS, browser_site
 from playwright.sync_api import sync_playwright
 
 JQUERY = Path("/usr/share/javascript/jquery/jquery.min.js")
@@ -18,16 +18,15 @@ TIMEOUT_MS = 10_000
 
 
 @pytest.fixture(scope="module")
-def page_visit(host):
-    addresses = [a for a in host.interface.default("inet").addresses if ":" not in a]
-    assert addresses, "the host has no IPv4 address on its default interface"
-    site = "http://" + addresses[0]
+def page_visit(host, tmp_path_factory):
+    # https://<host name>, the host's lab CA trusted (stacktest.browser_site).
+    site, environment, switches = browser_site(host, tmp_path_factory.mktemp("browser-home"))
     for needed in (CHROMIUM, JQUERY):
         if not os.path.exists(needed):
             pytest.fail("{} is missing: run scripts/ensure-chromium.sh".format(needed))
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                             headless=True, timeout=30_000)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + switches,
+                                             env=environment, headless=True, timeout=30_000)
         context = browser.new_context()
         context.set_default_timeout(TIMEOUT_MS)
         context.route(CDN + "**", lambda route: route.fulfill(

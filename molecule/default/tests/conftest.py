@@ -8,6 +8,7 @@ from stacktest import (  # noqa: E402,F401  (fixtures and helpers)
     CHROMIUM,
     CHROMIUM_ARGS,
     Load,
+    browser_site,
     gunicorn_processes,
     http,
     wait_for_new_workers,

@@ -1,8 +1,10 @@
 """The site as a user sees it: Debian's chromium, driven by Playwright from the
-controller, opens the pages through Nginx on the host's port 80 (its address
-on its default interface) and checks that every request succeeds, nothing is
-logged as an error, the API status circle lights up, and the amenity search
-shows exactly the places the API finds.
+controller, opens the pages through Nginx over https, as https://<host name>
+(resolved to the host's address, its lab CA trusted: no certificate error is
+ignored, and a mixed-content request would be blocked and fail), and checks
+that every request succeeds, nothing is logged as an error, the API status
+circle lights up, and the amenity search shows exactly the places the API
+finds.
 
 Chromium comes from Debian (scripts/ensure-chromium.sh); Playwright's own
 browser builds are never downloaded.  The timeouts keep a broken page from
@@ -11,12 +13,13 @@ loads."""
 import json
 import os
 import re
+import ssl
 import urllib.error
 import urllib.request
 from collections import Counter
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, wait_until
+from conftest import CHROMIUM, CHROMIUM_ARGS, browser_site, wait_until
 from playwright.sync_api import sync_playwright
 
 TIMEOUT_MS = 10_000
@@ -29,36 +32,50 @@ AVAILABLE_RED = "rgb(255, 84, 95)"  # #ff545f, #api_status.available in 3-header
 SEARCH_PAGE = "/100-hbnb"
 
 @pytest.fixture(scope="module")
-def site(host):
-    """http://<the host's address>, checked to be reachable from the controller."""
+def browser_setup(host, tmp_path_factory):
+    """The site's URL as chromium opens it (https, lab CA trusted), its environment and switches."""
+    return browser_site(host, tmp_path_factory.mktemp("browser-home"))
+
+
+# The controller's own requests (api() below) go to the host's address; the
+# certificate is the browser's business here, and test_https.py's.
+UNVERIFIED = ssl._create_unverified_context()
+DIRECT = {}
+
+
+@pytest.fixture(scope="module")
+def site(host, browser_setup):
+    """The site's base URL as the browser opens it, checked to be reachable from the controller."""
+    base = browser_setup[0]
     addresses = [a for a in host.interface.default("inet").addresses if ":" not in a]
-    assert addresses, "the host has no IPv4 address on its default interface"
-    base = "http://" + addresses[0]
+    DIRECT[base] = base.split("://")[0] + "://" + addresses[0]
     try:
-        urllib.request.urlopen(base + "/airbnb-onepage/", timeout=10).close()
+        urllib.request.urlopen(DIRECT[base] + "/airbnb-onepage/", timeout=10, context=UNVERIFIED).close()
     except urllib.error.HTTPError:
         pass  # an answer all the same: the tests say what is wrong
     except OSError as error:
-        pytest.fail("Nginx on {} does not answer the controller: {}".format(base, error))
+        pytest.fail("Nginx on {} does not answer the controller: {}".format(DIRECT[base], error))
     return base
 
 
 def api(site, path, body=None):
     """The API's answer through Nginx, straight from the controller (not the browser)."""
-    request = urllib.request.Request(site + "/api/v1/" + path, method="POST" if body is not None else "GET",
+    method = "POST" if body is not None else "GET"
+    request = urllib.request.Request(DIRECT[site] + "/api/v1/" + path, method=method,
                                      data=None if body is None else json.dumps(body).encode(),
                                      headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:
+    with urllib.request.urlopen(request, timeout=10, context=UNVERIFIED) as response:
         return json.loads(response.read())
 
 
 @pytest.fixture(scope="module")
-def browser(site):
+def browser(site, browser_setup):
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail("{} is missing: run scripts/ensure-chromium.sh".format(CHROMIUM))
+    _, environment, switches = browser_setup
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                             headless=True, timeout=30_000)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + switches,
+                                             env=environment, headless=True, timeout=30_000)
         yield browser
         browser.close()
 

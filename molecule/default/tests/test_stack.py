@@ -129,7 +129,8 @@ def test_instances_listen_on_loopback_only(host, name, port):
 def test_only_nginx_listens_publicly_and_port_6000_is_free(host):
     public = {s for s in host.socket.get_listening_sockets()
               if s.startswith(("tcp://0.0.0.0:", "tcp://:::"))}
-    assert {s.rsplit(":", 1)[1] for s in public} == {"80"}
+    # http (which redirects) and https, site.yml's default.
+    assert {s.rsplit(":", 1)[1] for s in public} == {"80", "443"}
     assert not host.socket("tcp://6000").is_listening
 
 
