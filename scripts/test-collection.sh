@@ -10,7 +10,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-roles=(nginx gunicorn airbnb_app mariadb haproxy)
+roles=(nginx gunicorn airbnb_app mariadb haproxy tls_certificate firewall)
 
 cd "$repo"
 ansible-galaxy collection build --force --output-path "$work/dist" >/dev/null
@@ -61,6 +61,7 @@ cat >"$work/outside/playbook.yml" <<'PLAYBOOK'
     airbnb_app_db_password: "an-example-password-0123"
     gunicorn_instances: "{{ airbnb_app_gunicorn_instances }}"
     nginx_sites: "{{ airbnb_app_nginx_sites }}"
+    tls_certificate_names: [www.example.org]
   tasks:
     - name: Check the application's settings
       ansible.builtin.include_role:
@@ -71,7 +72,7 @@ cat >"$work/outside/playbook.yml" <<'PLAYBOOK'
       ansible.builtin.include_role:
         name: "hbnb.appserver.{{ outside_role }}"
         tasks_from: validate
-      loop: [gunicorn, nginx, mariadb, haproxy]
+      loop: [gunicorn, nginx, mariadb, haproxy, tls_certificate, firewall]
       loop_control:
         loop_var: outside_role
 PLAYBOOK

@@ -83,7 +83,7 @@ def browser_site(host, home):
 TESTSSL_CERTIFICATE_ONLY = {("cert_revocation", "Neither CRL nor OCSP URI provided")}
 
 
-def testssl(host, url, cafile, artefact):
+def run_testssl(host, url, cafile, artefact):
     """Debian's testssl.sh on ``host`` against ``url``, trusting ``cafile``.
     Writes the findings to .cache/artifacts/<artefact>.json and returns them
     with the HIGH or CRITICAL ones that count."""

@@ -13,7 +13,7 @@ import time
 import pytest
 import testinfra
 from conftest import Load
-from stacktest import testssl
+from stacktest import run_testssl
 
 testinfra_hosts = ["ansible://acme-01"]
 NAMES = ["hbnb.test", "www.hbnb.test"]
@@ -123,7 +123,7 @@ def test_renewal_is_left_to_certbots_timer(cluster):
 
 
 def test_testssl_finds_nothing_high_or_critical(host, pebble_root):
-    findings, serious = testssl(host, "https://hbnb.test/", pebble_root, "testssl-hbnb.test")
+    findings, serious = run_testssl(host, "https://hbnb.test/", pebble_root, "testssl-hbnb.test")
     assert not serious, serious
     assert findings["TLS1"] == findings["TLS1_1"] == "not offered"
     assert findings["TLS1_3"].startswith("offered")

@@ -7,7 +7,7 @@ import json
 import subprocess
 
 import pytest
-from stacktest import TLS_DIR, requester, run_playbook, testssl
+from stacktest import TLS_DIR, requester, run_playbook, run_testssl
 
 # One TLS connection made on the host: it trusts only the host's lab CA and
 # sends the host's name (SNI and Host), as a browser would.
@@ -107,7 +107,7 @@ def test_testssl_finds_nothing_high_or_critical(host):
     """Debian's testssl.sh against the host's https, trusting its lab CA; the
     findings are kept in .cache/artifacts/ for whoever wants to read them."""
     name = host.backend.get_hostname()
-    findings, serious = testssl(host, "https://{}/".format(name), TLS_DIR + "/ca.pem", "testssl-" + name)
+    findings, serious = run_testssl(host, "https://{}/".format(name), TLS_DIR + "/ca.pem", "testssl-" + name)
     assert not serious, serious
     assert findings["TLS1"] == findings["TLS1_1"] == "not offered"
     assert findings["TLS1_3"].startswith("offered")
