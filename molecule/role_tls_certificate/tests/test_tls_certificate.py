@@ -1,6 +1,6 @@
-"""The tls_certificate role on tls-01, checked as an operator would with openssl.
+"""The tls_certificate role on tlscert-01, checked as an operator would with openssl.
 
-The converge got the "site" certificate from Pebble (acme-01) through Nginx on port 80;
+The converge got the "site" certificate from Pebble (tlscert-acme-01) through Nginx on port 80;
 the tests then run the role again from the controller (run_role.yml) with other
 variables: selfsigned ("lab"), files ("upload", fixtures made here with Python's
 cryptography, the key Vault-encrypted), standalone ACME, and the failure cases, each of
@@ -10,6 +10,7 @@ which must leave the stable files (and what Nginx serves) as they were.
 import datetime
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -19,7 +20,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-testinfra_hosts = ["tls-01"]
+testinfra_hosts = ["tlscert-01"]
 
 SCENARIO_DIR = os.environ.get("MOLECULE_SCENARIO_DIRECTORY", os.path.dirname(os.path.dirname(__file__)))
 RUN_ROLE = os.path.join(SCENARIO_DIR, "run_role.yml")
@@ -41,13 +42,13 @@ SITE = {
 
 
 def run_role(extra_vars, *args):
-    """ansible-playbook run_role.yml against tls-01 with these variables: (rc, output)."""
+    """ansible-playbook run_role.yml against tlscert-01 with these variables: (rc, output)."""
     command = [
         ANSIBLE_PLAYBOOK if os.path.exists(ANSIBLE_PLAYBOOK) else "ansible-playbook",
         "-i",
         os.environ["MOLECULE_INVENTORY_FILE"],
         "--limit",
-        "tls-01",
+        "tlscert-01",
         RUN_ROLE,
         "-e",
         json.dumps(extra_vars),
@@ -59,7 +60,7 @@ def run_role(extra_vars, *args):
 
 
 def changed_count(output):
-    """changed=N of tls-01 in the play recap."""
+    """changed=N of tlscert-01 in the play recap."""
     recap = output[output.rindex("PLAY RECAP") :]
     return int(recap.split("changed=")[1].split()[0])
 
@@ -122,7 +123,7 @@ def test_acme_chain_verifies_against_pebble_root(host):
         "python3 -c %s",
         "import ssl, urllib.request; "
         "ctx = ssl.create_default_context(cafile='/var/lib/tls_certificate/acme-ca-bundle.pem'); "
-        "root = urllib.request.urlopen('https://acme-01:15000/roots/0', context=ctx).read(); "
+        "root = urllib.request.urlopen('https://tlscert-acme-01:15000/roots/0', context=ctx).read(); "
         "open('/tmp/pebble-root.pem', 'wb').write(root)",
     )
     path = f"{STABLE}/site/fullchain.pem"
@@ -170,9 +171,11 @@ def test_renewal_by_certbot_service_replaces_files_and_reloads(host):
 
 def test_unreachable_acme_directory_fails_and_keeps_the_certificate(host):
     before = fingerprint(host, f"{STABLE}/site/fullchain.pem")
-    rc, output = run_role(dict(SITE, tls_certificate_acme_directory="https://acme-01:14999/dir"))
+    rc, output = run_role(dict(SITE, tls_certificate_acme_directory="https://tlscert-acme-01:14999/dir"))
     assert rc != 0
-    assert "from the ACME directory https://acme-01:14999/dir: the ACME server is unreachable" in output
+    assert (
+        "from the ACME directory https://tlscert-acme-01:14999/dir: the ACME server is unreachable" in output
+    )
     assert "Connection refused" in output  # certbot's own line
     assert fingerprint(host, f"{STABLE}/site/fullchain.pem") == before
     assert served(host, 443, "site.hbnb.test") == before
@@ -237,7 +240,7 @@ def test_selfsigned_chain_verifies_against_the_lab_ca(host, lab):
     assert result.rc == 0, result.stdout + result.stderr
     assert sans(host, path) == ["DNS:lab.hbnb.test", "DNS:www.lab.hbnb.test", "IP Address:127.0.0.1"]
     leaf, authority = text(host, path), text(host, ca)
-    assert "CN = tls-01 lab CA" in leaf.split("Issuer:")[1].splitlines()[0]
+    assert "CN = tlscert-01 lab CA" in leaf.split("Issuer:")[1].splitlines()[0]
     assert "CA:FALSE" in leaf
     assert "TLS Web Server Authentication" in leaf
     assert "CA:TRUE" in authority
@@ -449,7 +452,7 @@ def test_files_bad_input_fails_and_keeps_the_previous_certificate(host, pki, upl
             {
                 "tls_certificate_source": "acme",
                 "tls_certificate_acme_email": "a@b.test",
-                "tls_certificate_acme_directory": "http://acme-01:14000/dir",
+                "tls_certificate_acme_directory": "http://tlscert-acme-01:14000/dir",
             },
             "tls_certificate_acme_directory",
         ),
@@ -465,5 +468,8 @@ def test_invalid_variables_fail_before_any_change(host, extra, variable):
     base = {"tls_certificate_name": "invalid", "tls_certificate_names": ["x.hbnb.test"]}
     rc, output = run_role({**base, **extra})
     assert rc != 0
-    assert variable in output, output
+    # The failure's message names the variable (the loop's item labels do not count).
+    failure = re.search(r"(fatal|failed): \[tlscert-01\].*", output)
+    assert failure, output
+    assert variable in re.sub(r"\(item=[^)]*\)", "", failure.group(0)), output
     assert host.check_output("find /etc/ssl/tls_certificate /var/lib/tls_certificate | sort") == before
