@@ -96,7 +96,7 @@ images:
 # scenarios start first; each scenario's output is printed in one piece when
 # it ends.  MOLECULE_JOBS=1 runs them one by one, with live output.
 MOLECULE_JOBS ?= 2
-MOLECULE_LONGEST := cluster resilience default clone
+MOLECULE_LONGEST := cluster default resilience clone role_tls_certificate
 MOLECULE_ORDER := $(foreach name,$(MOLECULE_LONGEST),$(filter $(name),$(SCENARIOS))) $(filter-out $(MOLECULE_LONGEST),$(SCENARIOS))
 
 molecule: venv images browser

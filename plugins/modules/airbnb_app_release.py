@@ -22,7 +22,7 @@ description:
   - Checks, from the archive alone, that every Gunicorn instance's module
     file is in the release; a missing one fails before anything is written,
     naming the instance and the file, unless the instance is optional.
-  - Unpacks the archive into the release directory (once: a complete release
+  - Unpacks the archive into the release directory (only once, as a complete release
     is never touched again), leaving out top-level directories such as tests,
     and rewrites the absolute API origins of the static scripts.
   - Reports whether the release has a requirements.txt (and its text), the
