@@ -144,6 +144,8 @@ def ansible_env() -> dict:
     env = dict(os.environ)
     env["ANSIBLE_CONFIG"] = str(ROOT / "ansible.cfg")
     env["LAB_PORT"] = str(PUBLISHED_PORT)
+    # lab_up.yml also publishes 443; not on the lab's own port (8443).
+    env["LAB_HTTPS_PORT"] = str(PUBLISHED_PORT + 360)
     env.setdefault("LAB_IMAGE", "appserver-test/debian:12")
     return env
 
