@@ -46,6 +46,8 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
+# Sent to a host's python3: one TLS connection, its outcome as JSON.
+TLS_PROBE = (SHARED / "tls_probe.py").read_text()
 CERTUTIL = "/usr/bin/certutil"
 # Where site.yml's tls_certificate role keeps the site's certificate (selfsigned:
 # with the host's lab CA next to it).

@@ -7,50 +7,16 @@ import json
 import subprocess
 
 import pytest
-from stacktest import TLS_DIR, requester, run_playbook, run_testssl
-
-# One TLS connection made on the host: it trusts only the host's lab CA and
-# sends the host's name (SNI and Host), as a browser would.
-TLS_CLIENT = r"""
-import json, socket, ssl, sys
-req = json.loads(sys.argv[1])
-context = ssl.create_default_context(cafile=req["ca"])
-context.set_alpn_protocols(["http/1.1"] if req.get("path") else ["h2", "http/1.1"])
-if req.get("version"):
-    version = getattr(ssl.TLSVersion, req["version"])
-    context.minimum_version = context.maximum_version = version
-    # The client's own policy must not be what refuses an old protocol.
-    context.set_ciphers("ALL:@SECLEVEL=0")
-out = {}
-try:
-    with socket.create_connection(("127.0.0.1", 443), timeout=10) as raw:
-        with context.wrap_socket(raw, server_hostname=req["name"]) as tls:
-            cert = tls.getpeercert()
-            out.update(version=tls.version(), alpn=tls.selected_alpn_protocol(), cipher=tls.cipher()[0],
-                       issuer=dict(pair[0] for pair in cert["issuer"]),
-                       names=[value for kind, value in cert.get("subjectAltName", ())])
-            if req.get("path"):
-                tls.sendall(("GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n"
-                             % (req["path"], req["name"])).encode())
-                data = b""
-                while chunk := tls.recv(65536):
-                    data += chunk
-                head, _, body = data.decode("utf-8", "replace").partition("\r\n\r\n")
-                lines = head.split("\r\n")
-                out["status"] = int(lines[0].split()[1])
-                out["headers"] = {k.lower(): v for k, v in (line.split(": ", 1) for line in lines[1:])}
-except (OSError, ssl.SSLError) as exc:
-    out["error"] = repr(exc)
-print(json.dumps(out))
-"""
+from stacktest import TLS_DIR, TLS_PROBE, requester, run_playbook, run_testssl
 
 FINGERPRINT = "openssl x509 -noout -fingerprint -sha256 -in " + TLS_DIR + "/fullchain.pem"
 
 
 def tls(host, path=None, version=None):
+    """One TLS connection to the site on the host (stacktest.TLS_PROBE), trusting its lab CA."""
     request = {"path": path, "version": version, "ca": TLS_DIR + "/ca.pem",
                "name": host.backend.get_hostname()}
-    return json.loads(host.check_output("python3 -c %s %s", TLS_CLIENT, json.dumps(request)))
+    return json.loads(host.check_output("python3 -c %s %s", TLS_PROBE, json.dumps(request)))
 
 
 def served_fingerprint(host):

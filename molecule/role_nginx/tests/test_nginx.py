@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -65,44 +66,16 @@ def http(host, path, method="GET", headers=None, body_size=None, port=80):
     return Response(json.loads(host.check_output("python3 -c %s %s", CLIENT, json.dumps(request))))
 
 
-# A tiny TLS client: one handshake (and one request when asked), as JSON.  It trusts
-# only the site's own certificate and sends the site's name (SNI, Host).
-TLS_CLIENT = r"""
-import json, socket, ssl, sys
-req = json.loads(sys.argv[1])
-context = ssl.create_default_context(cafile="/etc/ssl/role-nginx/secure.crt")
-# HTTP/2 is only negotiated here; a request is sent as HTTP/1.1.
-context.set_alpn_protocols(["http/1.1"] if req.get("path") else ["h2", "http/1.1"])
-if req.get("version"):
-    version = getattr(ssl.TLSVersion, req["version"])
-    context.minimum_version = context.maximum_version = version
-    # The client's own policy must not be what refuses an old protocol.
-    context.set_ciphers("ALL:@SECLEVEL=0")
-out = {}
-try:
-    with socket.create_connection(("127.0.0.1", 443), timeout=10) as raw:
-        with context.wrap_socket(raw, server_hostname="secure.example.test") as tls:
-            out.update(version=tls.version(), alpn=tls.selected_alpn_protocol(), cipher=tls.cipher()[0])
-            if req.get("path"):
-                tls.sendall(("GET %s HTTP/1.1\r\nHost: secure.example.test\r\nConnection: close\r\n\r\n"
-                             % req["path"]).encode())
-                data = b""
-                while chunk := tls.recv(65536):
-                    data += chunk
-                head, _, body = data.decode("utf-8", "replace").partition("\r\n\r\n")
-                lines = head.split("\r\n")
-                out["status"] = int(lines[0].split()[1])
-                out["headers"] = [line.split(": ", 1) for line in lines[1:]]
-                out["body"] = body
-except (OSError, ssl.SSLError) as exc:
-    out["error"] = repr(exc)
-print(json.dumps(out))
-"""
+# One TLS connection made on the host (molecule/_shared/tls_probe.py, shared with
+# the stack scenarios): it trusts only the site's own certificate and sends the
+# site's name (SNI, Host).
+TLS_PROBE = (Path(__file__).resolve().parents[2] / "_shared" / "tls_probe.py").read_text()
 
 
 def tls(host, path=None, version=None):
-    request = json.dumps({"path": path, "version": version})
-    return json.loads(host.check_output("python3 -c %s %s", TLS_CLIENT, request))
+    request = json.dumps({"path": path, "version": version, "ca": "/etc/ssl/role-nginx/secure.crt",
+                          "name": "secure.example.test"})
+    return json.loads(host.check_output("python3 -c %s %s", TLS_PROBE, request))
 
 
 # Wall-clock start time of a process, to the clock tick (ps rounds to the second).
@@ -327,8 +300,7 @@ def test_https_site_answers_with_its_certificate_http2_and_hsts(host):
     answer = tls(host, "/api/whoami")
     assert "error" not in answer, answer
     assert answer["status"] == 200
-    headers = dict(answer["headers"])
-    assert headers["Strict-Transport-Security"] == "max-age=600"
+    assert answer["headers"]["strict-transport-security"] == "max-age=600"
     # The upstream learns the client used https.
     assert json.loads(answer["body"])["headers"]["x-forwarded-proto"] == "https"
 
