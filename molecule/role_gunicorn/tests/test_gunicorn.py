@@ -50,6 +50,35 @@ def test_socket_instance_answers_on_its_unix_socket(host):
     assert get(host, None, unix_socket="/run/hello-sock/hello.sock").startswith("hello from")
 
 
+PROXY_SOCKET = "/run/hello-tcp/proxy/gunicorn.sock"
+
+
+def test_proxy_socket_is_open_to_its_group_only(host):
+    directory = host.file("/run/hello-tcp/proxy")
+    assert (directory.user, directory.group, directory.mode) == ("gunicorn", "www-data", 0o750)
+    assert host.file(PROXY_SOCKET).is_socket
+    connect = ("runuser -u {} -- python3 -c 'import socket; s = socket.socket(socket.AF_UNIX); "
+               "s.connect(\"{}\"); s.sendall(b\"GET / HTTP/1.0\\r\\n\\r\\n\"); "
+               "print(s.makefile(\"rb\").read().decode())'")
+    assert "hello from" in host.check_output(connect.format("www-data", PROXY_SOCKET))
+    stranger = host.run(connect.format("nobody", PROXY_SOCKET))
+    assert stranger.rc != 0 and "Permission denied" in stranger.stderr
+
+
+def test_master_preloads_modules_for_its_workers(host):
+    master, workers = master_and_workers(host, "hello-tcp")
+    # Neither Gunicorn nor the tiny app import sqlite3: only the preload maps it.
+    for pid in [master] + workers:
+        assert "_sqlite3" in host.file("/proc/{}/maps".format(pid)).content_string
+    _, plain_workers = master_and_workers(host, "hello-sock")
+    assert "_sqlite3" not in host.file("/proc/{}/maps".format(plain_workers[0])).content_string
+
+
+def test_control_socket_in_the_runtime_directory(host):
+    assert host.file("/run/hello-tcp/control.sock").is_socket
+    assert not host.file("/var/log/gunicorn/hello-tcp-error.log").contains("Control server error")
+
+
 def test_environment_file_reaches_the_workers(host):
     assert "greeting=bonjour" in get(host, "http://127.0.0.1:8001/")
 
