@@ -37,6 +37,19 @@ def test_route_reaches_its_own_instance(host, http, path):
     assert grown == {ROUTES[path][0]}, grown
 
 
+@pytest.mark.parametrize("path", sorted(ROUTES))
+def test_nginx_reaches_the_instance_over_its_unix_socket(host, http, path):
+    instance, log, _ = ROUTES[path]
+    directory = host.file("/run/{}/proxy".format(instance))
+    assert (directory.user, directory.group, directory.mode) == ("airbnb", "www-data", 0o750)
+    assert host.file("/run/{}/proxy/gunicorn.sock".format(instance)).is_socket
+    before = line_count(host, log)
+    assert http(path).status == 200
+    lines = host.check_output("tail -n +%s %s", str(before + 1), log).splitlines()
+    # Gunicorn logs no peer address for a unix-socket client (a TCP one is 127.0.0.1).
+    assert lines and all(line.startswith(" - ") for line in lines), lines
+
+
 def log_of(name):
     for instance, log, _ in ROUTES.values():
         if instance == name:
