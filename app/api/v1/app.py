@@ -30,8 +30,10 @@ def create_app():
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.sort_keys = False
 
+    from api.v1.cache import ResponseCache
     from api.v1.views import app_views
     app.register_blueprint(app_views)
+    ResponseCache().init_app(app)
     # send_wildcard: answer "*" as the spec shows (flask-cors 6 echoes the
     # origin).
     CORS(app, resources={r"/api/v1/*": {"origins": "*"}},

@@ -9,9 +9,21 @@ no transaction, outlives a request.
 import logging
 import os
 
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Integer,
+    MetaData,
+    Table,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from models.base_model import Base
@@ -21,6 +33,45 @@ log = logging.getLogger(__name__)
 
 # BaseModel is abstract in the database: only the mapped classes are stored.
 MAPPED = tuple(cls for cls in CLASSES.values() if hasattr(cls, "__table__"))
+
+# One row counting the writes: every transaction that writes through a session
+# adds one in the same transaction, so a reader that sees a value has the data
+# of exactly that value (the API's response cache relies on it).  Its own
+# metadata: emptying or dropping the models' tables leaves it alone.
+GENERATION_METADATA = MetaData()
+GENERATION = Table(
+    "hbnb_generation", GENERATION_METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("value", BigInteger, nullable=False),
+    mysql_charset="utf8mb4",
+)
+_BUMP = (update(GENERATION).where(GENERATION.c.id == 1)
+         .values(value=GENERATION.c.value + 1))
+
+
+def _note_flush(session, _flush_context):
+    """A flush wrote rows."""
+    session.info["hbnb_wrote"] = True
+
+
+def _note_statement(state):
+    """An INSERT, UPDATE or DELETE run through the session (not a flush)."""
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info["hbnb_wrote"] = True
+
+
+def _count_write(session):
+    """Before COMMIT: count the transaction's writes in it.  Last, so that the
+    counter's row is locked only for the commit itself: a transaction waiting
+    for it holds nothing the committing one still needs."""
+    session.flush()
+    if session.info.pop("hbnb_wrote", False):
+        session.connection().execute(_BUMP)
+
+
+def _forget_writes(session):
+    """Rolled back: nothing was written."""
+    session.info.pop("hbnb_wrote", None)
 
 
 def database_url():
@@ -96,11 +147,36 @@ class DBStorage:
         """
         try:
             Base.metadata.create_all(self.__engine)
+            self.create_generation()
         except OperationalError as error:
             log.warning("database unreachable, tables not checked: %s",
                         error.orig)
         factory = sessionmaker(bind=self.__engine, expire_on_commit=False)
+        event.listen(factory, "after_flush", _note_flush)
+        event.listen(factory, "do_orm_execute", _note_statement)
+        event.listen(factory, "before_commit", _count_write)
+        event.listen(factory, "after_rollback", _forget_writes)
         self.__session = scoped_session(factory)
+
+    def create_generation(self):
+        """The write counter's table and row, if missing; then count one
+        write, since whatever created or loaded data before may not have."""
+        GENERATION_METADATA.create_all(self.__engine)
+        with self.__engine.begin() as connection:
+            connection.execute(insert(GENERATION).prefix_with("IGNORE")
+                               .values(id=1, value=0))
+            connection.execute(_BUMP)
+
+    def generation(self):
+        """The write counter, read in the current transaction (so in the
+        same snapshot as what the request reads next); None if unknown."""
+        try:
+            return self.__session.scalar(
+                select(GENERATION.c.value).where(GENERATION.c.id == 1))
+        except ProgrammingError:
+            # No such table yet (the database was away at start-up).
+            self.__session.rollback()
+            return None
 
     def close(self):
         """End of a request: give the connection back to the pool.

@@ -114,6 +114,10 @@ class FileStorage:
         """How many objects (of one class, or of every class) are stored."""
         return len(self.all(cls))
 
+    def generation(self):
+        """No write counter: the API caches nothing with this engine."""
+        return None
+
     # -- internals --------------------------------------------------------
     @staticmethod
     def _key(obj):

@@ -1,6 +1,7 @@
 """Service routes: status, object counts, the OpenAPI document."""
 from flask import jsonify
 
+from api.v1.cache import storage_free
 from api.v1.openapi import openapi_document
 from api.v1.views import app_views
 from models import storage
@@ -16,6 +17,7 @@ STATS = {
 
 
 @app_views.route("/status", methods=["GET"], strict_slashes=False)
+@storage_free
 def status():
     """Liveness: answers without touching storage."""
     return jsonify({"status": "OK"})
@@ -28,6 +30,7 @@ def stats():
 
 
 @app_views.route("/openapi.json", methods=["GET"], strict_slashes=False)
+@storage_free
 def openapi():
     """The OpenAPI 3 description of this API."""
     return jsonify(openapi_document())
