@@ -76,6 +76,39 @@ def test_both_web_hosts_share_the_database(cluster):
     assert on_web_01("/api/v1/states/" + state_id).status == 404
 
 
+# GETs made on a web host, enough for each of its API workers to keep the answer.
+_WARM = r"""
+import sys, urllib.request
+for _ in range(int(sys.argv[2])):
+    urllib.request.urlopen(sys.argv[1], timeout=10).read()
+"""
+
+
+def test_a_write_on_one_web_host_is_read_at_once_on_the_other(cluster):
+    """The API keeps its GET answers per worker: a write acknowledged by one
+    web host must be in the very next read on the other, whichever worker
+    answers it (create, update, delete, three times)."""
+    on = {name: requester(cluster[name]) for name in WEB}
+
+    def warm(name, path):
+        cluster[name].check_output("python3 -c %s %s %s", _WARM, "http://127.0.0.1" + path, "12")
+
+    for round_ in range(3):
+        name = "Cache round {}".format(round_)
+        warm("web-02", "/api/v1/states")
+        created = on["web-01"]("/api/v1/states", method="POST", body={"name": name})
+        assert created.status == 201
+        assert name in [state["name"] for state in on["web-02"]("/api/v1/states").json()]
+        path = "/api/v1/states/" + created.json()["id"]
+        warm("web-01", path)
+        assert on["web-02"](path, method="PUT", body={"name": name + " renamed"}).status == 200
+        assert on["web-01"](path).json()["name"] == name + " renamed"
+        warm("web-02", path)
+        assert on["web-01"](path, method="DELETE").status == 200
+        assert on["web-02"](path).status == 404
+        assert name not in [state["name"] for state in on["web-02"]("/api/v1/states").json()]
+
+
 def test_database_serves_the_web_hosts_only(cluster):
     db = cluster["db-01"]
     grants = set(db.check_output("mariadb -N -B -e %s",
