@@ -63,6 +63,11 @@ options:
     type: list
     elements: str
     default: []
+  marker:
+    description:
+      - A small text file to read and return as C(marker) (empty when it does not exist),
+        such as the fingerprint of the requirements last installed in the virtualenv.
+    type: path
 """
 
 # The members are checked here already; Python 3.12+ also wants a filter named.
@@ -198,6 +203,7 @@ def main():
             "instances": {"type": "list", "elements": "dict", "default": []},
             "optional": {"type": "list", "elements": "str", "default": []},
             "source": {"type": "str", "default": ""},
+            "marker": {"type": "path"},
         },
         supports_check_mode=True,
     )
@@ -238,7 +244,18 @@ def main():
                                          params["api_origin"], params["source"])
         except (OSError, ValueError, tarfile.TarError) as error:
             module.fail_json(msg="cannot unpack the release into {}: {}".format(params["dest"], error))
+    if params["marker"]:
+        result["marker"] = read_marker(params["marker"])
     module.exit_json(**result)
+
+
+def read_marker(path):
+    """The text of a small file, or "" if there is none."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read(4096).strip()
+    except FileNotFoundError:
+        return ""
 
 
 if __name__ == "__main__":
