@@ -192,11 +192,19 @@ def converge(reuse: bool) -> dict:
     warm, warm_out = playbook("site.yml", capture=True)
     changed = recap_changed(warm_out)
     log(f"warm converge took {warm:.1f} s, changed={changed}")
+    results = task_results(warm_out)
+    log(f"the warm converge has {results} task results (loop items counted, skipped ones not)")
     per_call = module_call_seconds()
     log(f"one module call on {HOST} takes {per_call:.2f} s")
     return {"cold_seconds": round(cold, 1), "warm_seconds": round(warm, 1),
             "cold_changed": recap_changed(cold_out), "warm_changed": changed,
-            "module_call_seconds": round(per_call, 3)}
+            "warm_task_results": results, "module_call_seconds": round(per_call, 3)}
+
+
+def task_results(output: str) -> int:
+    """Task results a run printed for the bench host ("ok:" or "changed:", one per
+    loop item): about one module call each (a few run on the controller only)."""
+    return len(re.findall(rf"^(?:ok|changed): \[{re.escape(HOST)}[\]\s]", output, re.M))
 
 
 # A task that does nothing but start a module on the host, once per item.
@@ -471,7 +479,9 @@ def markdown(report: dict) -> str:
                   f"- Cold (fresh Debian container, packages downloaded): {converge['cold_seconds']} s, "
                   f"changed={converge['cold_changed']}.",
                   f"- Warm (second run, nothing to change): {converge['warm_seconds']} s, "
-                  f"changed={converge['warm_changed']}."]
+                  f"changed={converge['warm_changed']}, "
+                  f"{converge.get('warm_task_results', '?')} task results (loop items counted, "
+                  "skipped tasks not: about one module call each)."]
         per_call = converge.get("module_call_seconds")
         if per_call:
             lines += [f"- One module call (`ansible.builtin.ping` in a loop, Ansible's start-up excluded): "
