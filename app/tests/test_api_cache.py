@@ -165,3 +165,21 @@ def test_the_cache_keeps_a_bounded_number_of_answers(reader, sample):
         assert reader.get(path).status_code == 200
     assert list(reader.cache.entries) == ["/api/v1/amenities?",
                                           "/api/v1/users?"]
+
+
+def test_without_the_counter_table_writes_stand_and_nothing_is_cached(
+        reader, writer, sample):
+    """A database that was away when every process started has no counter
+    table: writes still succeed, and no answer is kept."""
+    from models.engine.db_storage import GENERATION
+    models.storage.close()
+    GENERATION.drop(models.storage.session().get_bind())
+    models.storage.close()
+    try:
+        created = writer.post("/api/v1/states", json={"name": "Oregon"})
+        assert created.status_code == 201
+        for _ in range(2):
+            assert "Oregon" in names(reader.get("/api/v1/states"))
+        assert (reader.cache.hits, len(reader.cache.entries)) == (0, 0)
+    finally:
+        models.storage.create_generation()

@@ -8,6 +8,7 @@ worker, on any web host, sees a new value and builds its answer again.  The
 counter is one primary-key read: far cheaper than loading and serialising a
 hundred rows.  Storage without a counter (the JSON file) caches nothing.
 """
+import threading
 from collections import OrderedDict
 
 from flask import current_app, g, request
@@ -34,6 +35,8 @@ class ResponseCache:
         """An empty cache."""
         self.max_entries = max_entries
         self.entries = OrderedDict()
+        # Threaded workers (gthread) share one cache.
+        self.lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
@@ -55,12 +58,13 @@ class ResponseCache:
             return None
         g.cache_generation = generation
         key = request.full_path
-        entry = self.entries.get(key)
-        if entry is None or entry[0] != generation:
-            self.misses += 1
-            return None
-        self.entries.move_to_end(key)
-        self.hits += 1
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None or entry[0] != generation:
+                self.misses += 1
+                return None
+            self.entries.move_to_end(key)
+            self.hits += 1
         _, body, mimetype = entry
         # A fresh response: the after_request hooks (CORS) still run on it.
         response = current_app.response_class(body, status=200,
@@ -78,9 +82,10 @@ class ResponseCache:
         body = response.get_data()
         if len(body) > MAX_BODY_BYTES:
             return response
-        self.entries[request.full_path] = (generation, body,
-                                           response.mimetype)
-        self.entries.move_to_end(request.full_path)
-        while len(self.entries) > self.max_entries:
-            self.entries.popitem(last=False)
+        with self.lock:
+            self.entries[request.full_path] = (generation, body,
+                                               response.mimetype)
+            self.entries.move_to_end(request.full_path)
+            while len(self.entries) > self.max_entries:
+                self.entries.popitem(last=False)
         return response

@@ -66,7 +66,12 @@ def _count_write(session):
     for it holds nothing the committing one still needs."""
     session.flush()
     if session.info.pop("hbnb_wrote", False):
-        session.connection().execute(_BUMP)
+        try:
+            session.connection().execute(_BUMP)
+        except ProgrammingError:
+            # No counter table (the database was away when every process
+            # started): then no process caches anything, and the write stands.
+            log.warning("no write counter table: responses are not cached")
 
 
 def _forget_writes(session):
