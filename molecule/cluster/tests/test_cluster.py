@@ -5,6 +5,7 @@ under load through lb-01 fails none."""
 import csv
 import json
 import time
+import uuid
 
 import pytest
 import testinfra
@@ -93,8 +94,9 @@ def test_a_write_on_one_web_host_is_read_at_once_on_the_other(cluster):
     def warm(name, path):
         cluster[name].check_output("python3 -c %s %s %s", _WARM, "http://127.0.0.1" + path, "12")
 
+    token = uuid.uuid4().hex[:8]  # a name no earlier run left behind
     for round_ in range(3):
-        name = "Cache round {}".format(round_)
+        name = "Cache {} round {}".format(token, round_)
         warm("web-02", "/api/v1/states")
         created = on["web-01"]("/api/v1/states", method="POST", body={"name": name})
         assert created.status == 201
