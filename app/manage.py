@@ -34,6 +34,9 @@ def create_schema():
     engine = models.storage._DBStorage__engine
     before = set(inspect(engine).get_table_names())
     Base.metadata.create_all(engine)
+    # The deployment runs this after loading any SQL seed, which bypasses
+    # the sessions: the API's cached answers must not outlive it.
+    models.storage.invalidate()
     created = sorted(set(Base.metadata.tables) - before)
     if created:
         print("schema: created {}".format(", ".join(created)))

@@ -114,6 +114,9 @@ class DBStorage:
         )
         if os.getenv("HBNB_ENV") == "test":
             Base.metadata.drop_all(self.__engine)
+            # Rows went away outside any session: other processes' caches.
+            self.create_generation()
+            self.invalidate()
 
     def all(self, cls=None):
         """Objects by "<Class>.<id>", optionally of one class only."""
@@ -164,12 +167,16 @@ class DBStorage:
         self.__session = scoped_session(factory)
 
     def create_generation(self):
-        """The write counter's table and row, if missing; then count one
-        write, since whatever created or loaded data before may not have."""
+        """The write counter's table and row, if missing."""
         GENERATION_METADATA.create_all(self.__engine)
         with self.__engine.begin() as connection:
             connection.execute(insert(GENERATION).prefix_with("IGNORE")
                                .values(id=1, value=0))
+
+    def invalidate(self):
+        """Count one write made outside the sessions (SQL loaded by hand or
+        by the deployment): every process then builds its answers again."""
+        with self.__engine.begin() as connection:
             connection.execute(_BUMP)
 
     def generation(self):
