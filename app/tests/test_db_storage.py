@@ -191,3 +191,33 @@ def test_password_is_not_in_the_engine_repr():
     password = os.environ["HBNB_MYSQL_PWD"]
     assert password not in repr(engine())
     assert password not in str(engine().url)
+
+
+def test_a_forked_child_does_not_share_the_parents_connection():
+    """After a fork (Gunicorn's preload_app) the child opens its own.
+
+    Both would otherwise read and write on one socket: the parent's
+    connection, pooled when the application was imported.
+    """
+    def connection_id():
+        with engine().connect() as connection:
+            return connection.exec_driver_sql(
+                "SELECT CONNECTION_ID()").scalar()
+
+    parent = connection_id()
+    assert connection_id() == parent  # the pool keeps it
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through the pipe
+        try:
+            os.close(reader)
+            os.write(writer, str(connection_id()).encode())
+        finally:
+            os._exit(0)
+    os.close(writer)
+    with os.fdopen(reader) as pipe:
+        child = pipe.read()
+    os.waitpid(pid, 0)
+    assert child.isdigit(), child
+    assert int(child) != parent
+    assert connection_id() == parent  # the parent's is still usable

@@ -27,6 +27,9 @@ description:
     and rewrites the absolute API origins of the static scripts.
   - Reports whether the release has a requirements.txt (and its text), the
     bundled app's manage.py, and which optional instances it cannot serve.
+  - Reports as C(fork_safe) whether the release's DBStorage disposes of its
+    connection pool in a forked child (C(os.register_at_fork), as the bundled
+    app's does): only then may a Gunicorn master import it for its workers.
 options:
   archive:
     description: The release archive (tar) on the host.
@@ -73,6 +76,7 @@ options:
 # The members are checked here already; Python 3.12+ also wants a filter named.
 EXTRACT_FILTER = {"filter": "tar"} if hasattr(tarfile, "tar_filter") else {}
 SCRIPTS_DIR = "web_dynamic/static/scripts/"
+DB_STORAGE = "models/engine/db_storage.py"
 # Quoted or not, http or https, any host, an explicit port, then /api/v1.
 API_ORIGIN = re.compile(r"https?://[^/\s'\"`]+:\d+(/api/v1(?:/|\b))")
 
@@ -181,7 +185,7 @@ def unpack(archive_path, dest, exclude, origin, source):
 
 def read_archive(archive_path, wanted):
     """(the archive's file and link names, {name: text} of the wanted
-    top-level files it holds), in one pass."""
+    files it holds), in one pass."""
     names, texts = set(), {}
     with tarfile.open(archive_path) as archive:
         for member in archive.getmembers():
@@ -216,7 +220,7 @@ def main():
         module.fail_json(msg="the release archive {} is missing".format(params["archive"]), **result)
 
     try:
-        names, texts = read_archive(params["archive"], {"requirements.txt", "manage.py"})
+        names, texts = read_archive(params["archive"], {"requirements.txt", "manage.py", DB_STORAGE})
     except (OSError, tarfile.TarError) as error:
         module.fail_json(msg="cannot read the release archive {}: {}".format(params["archive"], error))
 
@@ -237,6 +241,7 @@ def main():
         requirements=texts.get("requirements.txt", ""),
         # The bundled app's deployment commands (create-schema, load-sample-data).
         manage_commands="create-schema" in manage and "load-sample-data" in manage,
+        fork_safe="os.register_at_fork(" in texts.get(DB_STORAGE, ""),
     )
     if not complete and not module.check_mode:
         try:

@@ -6,8 +6,10 @@ requests made while it is down, not the process.  Sessions are scoped to the
 thread and removed by ``close()`` at the end of every request: no session, and
 no transaction, outlives a request.
 """
+import functools
 import logging
 import os
+import weakref
 
 from sqlalchemy import (
     BigInteger,
@@ -47,6 +49,19 @@ GENERATION = Table(
 )
 _BUMP = (update(GENERATION).where(GENERATION.c.id == 1)
          .values(value=GENERATION.c.value + 1))
+
+
+def _forget_pool_after_fork(engine_ref):
+    """In a forked child: a new pool, the parent's connections left alone.
+
+    A server that imports the application once and forks its workers
+    (Gunicorn's preload_app) would otherwise give every worker the socket
+    the import opened (the schema check), and their queries would interleave
+    on it.  SQLAlchemy's documented way: ``dispose(close=False)``.
+    """
+    engine = engine_ref()
+    if engine is not None:
+        engine.dispose(close=False)
 
 
 def _note_flush(session, _flush_context):
@@ -112,6 +127,10 @@ class DBStorage:
             connect_args={"connect_timeout": 5, "read_timeout": 10,
                           "write_timeout": 10},
         )
+        # A weak reference: a storage thrown away (tests, a reload of the
+        # application) does not keep its engine alive.
+        os.register_at_fork(after_in_child=functools.partial(
+            _forget_pool_after_fork, weakref.ref(self.__engine)))
         if os.getenv("HBNB_ENV") == "test":
             Base.metadata.drop_all(self.__engine)
             # Rows went away outside any session: other processes' caches.

@@ -1,4 +1,5 @@
 """The gunicorn role alone: services, workers, sandbox, graceful reload."""
+import re
 import time
 
 import pytest
@@ -92,8 +93,53 @@ def test_logs_go_to_files_owned_by_the_service_user(host):
 
 
 def test_removed_instance_is_gone(host):
+    # prepare.yml deployed it and saw it answer; the converge removed it.
     assert not host.file("/etc/systemd/system/hello-old.service").exists
     assert not host.file("/etc/gunicorn/hello-old.conf.py").exists
+    assert host.run("systemctl is-enabled hello-old").rc != 0
+    assert "could not be found" in host.run("systemctl status hello-old").stderr
+    assert host.run("pgrep -f '[h]ello-old'").rc == 1
+    listening = host.check_output("ss -Htln")
+    assert ":8009 " not in listening, listening
+    # The log files stay (logs outlive the service), the runtime directory not.
+    assert not host.file("/run/hello-old").exists
+
+
+SOCK = "/run/hello-sock/hello.sock"
+APP = "/opt/hello/app/hello.py"
+
+
+def loaded_by(body):
+    return int(re.search(r"loaded-by=(\d+)", body).group(1))
+
+
+def test_preload_app_imports_the_application_in_the_master(host):
+    master, _ = master_and_workers(host, "hello-sock")
+    assert loaded_by(get(host, None, unix_socket=SOCK)) == master
+    # Without preload_app each worker imports it.
+    _, workers = master_and_workers(host, "hello-tcp")
+    assert loaded_by(get(host, "http://127.0.0.1:8001/")) in workers
+
+
+def test_reload_under_preload_app_loads_new_code_under_the_same_master(host):
+    master, workers = master_and_workers(host, "hello-sock")
+    edition = "second{}".format(int(time.time()))
+    host.check_output("echo %s >> %s", "EDITION = '{}'".format(edition), APP)
+    try:
+        host.check_output("systemctl reload hello-sock")
+        for _ in range(50):
+            body = get(host, None, unix_socket=SOCK)
+            if "edition=" + edition in body:
+                break
+            time.sleep(0.2)
+        assert "edition={}\n".format(edition) in body
+        new_master, new_workers = master_and_workers(host, "hello-sock")
+        assert new_master == master and not set(new_workers) & set(workers)
+        # Imported again by the master, not by the new worker.
+        assert loaded_by(body) == master
+    finally:
+        host.check_output("sed -i '$d' %s", APP)
+        host.check_output("systemctl reload hello-sock")
 
 
 def test_settings_check_passes(host):
