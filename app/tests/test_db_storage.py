@@ -94,7 +94,8 @@ def test_each_request_releases_its_session(api, sample):
 
 def test_pool_survives_connections_killed_by_the_server(api, sample):
     """What a database restart does to pooled connections: they die. The next
-    request must succeed on a fresh connection (pre-ping), not fail."""
+    request must succeed on a fresh connection (the checkout's check), not
+    fail."""
     assert api.get("/api/v1/states").status_code == 200
     with raw_connection() as conn, conn.cursor() as cursor:
         cursor.execute("SELECT CONNECTION_ID()")

@@ -1,8 +1,9 @@
 """DBStorage: the models in MariaDB/MySQL through SQLAlchemy 2 and PyMySQL.
 
-The engine's pool checks a connection before lending it (``pool_pre_ping``)
-and retires old ones (``pool_recycle``), so a database restart costs the
-requests made while it is down, not the process.  Sessions are scoped to the
+The engine's pool checks a connection before lending it and retires old
+ones (``pool_recycle``), so a database restart costs the requests made while
+it is down, not the process.  The check is the write counter's read (one
+round trip for both; see ``_check_out``).  Sessions are scoped to the
 thread and removed by ``close()`` at the end of every request: no session, and
 no transaction, outlives a request.
 """
@@ -25,7 +26,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import DisconnectionError, OperationalError, ProgrammingError
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from models.base_model import Base
@@ -62,6 +63,36 @@ def _forget_pool_after_fork(engine_ref):
     engine = engine_ref()
     if engine is not None:
         engine.dispose(close=False)
+
+
+# The counter as read when the connection was lent, until generation() takes it.
+_CHECKOUT_KEY = "hbnb_generation_at_checkout"
+_NOT_READ = object()
+_READ_GENERATION = "SELECT value FROM hbnb_generation WHERE id = 1"
+
+
+def _check_out(dialect, dbapi_connection, connection_record,
+               _connection_proxy):
+    """Pool checkout: is the connection alive?  Asked by reading the counter.
+
+    This replaces ``pool_pre_ping``'s separate ping: the read is the first
+    statement of the transaction the request then uses, so its value belongs
+    to the same snapshot as everything the request reads (REPEATABLE READ),
+    and a cached answer costs one round trip instead of two.  A dropped
+    connection raises DisconnectionError: the pool then discards it and lends
+    a new one, as pre-ping does.
+    """
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(_READ_GENERATION)
+        row = cursor.fetchone()
+    except dialect.loaded_dbapi.Error as error:
+        if dialect.is_disconnect(error, dbapi_connection, cursor):
+            raise DisconnectionError(str(error)) from error
+        row = None  # no counter table yet: nothing is cached
+    finally:
+        cursor.close()
+    connection_record.info[_CHECKOUT_KEY] = row[0] if row else None
 
 
 def _note_flush(session, _flush_context):
@@ -117,13 +148,12 @@ class DBStorage:
         """The engine for HBNB_MYSQL_*; HBNB_ENV=test drops every table."""
         self.__engine = create_engine(
             database_url(),
-            pool_pre_ping=True,
             pool_recycle=3600,
             # Fail fast instead of hanging past the proxy's timeout when the
             # database is unreachable or hung: a request may wait twice
-            # (pre-ping, then a new connection's handshake), and 2 x 10 s stays
-            # below Gunicorn's 30 s worker timeout, so the client gets a 503
-            # rather than a killed worker's 502.
+            # (the checkout's check, then a new connection's handshake), and
+            # 2 x 10 s stays below Gunicorn's 30 s worker timeout, so the
+            # client gets a 503 rather than a killed worker's 502.
             connect_args={"connect_timeout": 5, "read_timeout": 10,
                           "write_timeout": 10},
         )
@@ -131,6 +161,8 @@ class DBStorage:
         # application) does not keep its engine alive.
         os.register_at_fork(after_in_child=functools.partial(
             _forget_pool_after_fork, weakref.ref(self.__engine)))
+        event.listen(self.__engine, "checkout",
+                     functools.partial(_check_out, self.__engine.dialect))
         if os.getenv("HBNB_ENV") == "test":
             Base.metadata.drop_all(self.__engine)
             # Rows went away outside any session: other processes' caches.
@@ -202,6 +234,12 @@ class DBStorage:
         """The write counter, read in the current transaction (so in the
         same snapshot as what the request reads next); None if unknown."""
         try:
+            # Read when the connection was lent, if this transaction took it
+            # from the pool just now: the first statement of the transaction.
+            value = self.__session.connection().info.pop(_CHECKOUT_KEY,
+                                                         _NOT_READ)
+            if value is not _NOT_READ:
+                return value
             return self.__session.scalar(
                 select(GENERATION.c.value).where(GENERATION.c.id == 1))
         except ProgrammingError:

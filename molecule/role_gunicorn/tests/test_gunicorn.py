@@ -132,7 +132,7 @@ def test_reload_under_preload_app_loads_new_code_under_the_same_master(host):
             if "edition=" + edition in body:
                 break
             time.sleep(0.2)
-        assert "edition={}\n".format(edition) in body
+        assert body.endswith("edition=" + edition), body
         new_master, new_workers = master_and_workers(host, "hello-sock")
         assert new_master == master and not set(new_workers) & set(workers)
         # Imported again by the master, not by the new worker.
