@@ -231,12 +231,39 @@ def changed_tasks(output):
     return names
 
 
+# Each instance's module file in the release, and its loopback port.
+INSTANCE_MODULES = {
+    "gunicorn": ("web_dynamic/2-hbnb.py", 5003),
+    "gunicorn-api": ("api/v1/app.py", 5002),
+    "gunicorn-odd-even": ("web_flask/6-number_odd_or_even.py", 5001),
+    "gunicorn-onepage": ("web_flask/0-hello_route.py", 5000),
+    "gunicorn-search": ("web_dynamic/100-hbnb.py", 5004),
+}
+RELEASE_NOTE_ROUTE = """
+
+@app.route("/release-note")
+def release_note():
+    \"\"\"What the test deployed: proof that this code is being served.\"\"\"
+    return {note!r}
+"""
+
+
 def changed_copy_of_the_app(directory, note):
-    """A copy of the project's app/ in ``directory`` with one comment line
-    added: new content, hence a new release for site.yml to deploy."""
+    """A copy of the project's app/ in ``directory`` where every instance's
+    module also answers ``GET /release-note`` with ``note``: a new release
+    for site.yml to deploy, and a way to see which code each instance runs
+    (``release_note``)."""
     source = Path(directory) / "app"
     shutil.copytree(PROJECT / "app", source,
                     ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache", "file.json*"))
-    module = source / "web_flask" / "0-hello_route.py"
-    module.write_text(module.read_text() + "# {}\n".format(note))
+    for path, _ in INSTANCE_MODULES.values():
+        module = source / path
+        module.write_text(module.read_text() + RELEASE_NOTE_ROUTE.format(note=note))
     return source
+
+
+def release_note(host, name):
+    """What instance ``name`` answers on its own port at /release-note
+    (a 404 page for code that has none)."""
+    port = INSTANCE_MODULES[name][1]
+    return requester(host)("/release-note", port=port).text

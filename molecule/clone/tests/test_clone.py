@@ -54,6 +54,14 @@ def test_the_release_is_the_clone_unchanged_but_for_the_api_origins(host):
     assert "0.0.0.0:5001" in (FIXTURE / "web_dynamic" / "static" / "scripts" / "2-hbnb.js").read_text()
 
 
+def test_the_clone_is_imported_by_each_worker_not_preloaded(host):
+    """The clone's DBStorage does not dispose of its pool after a fork, so no
+    master may import it for its workers (they would share its connection)."""
+    for name in INSTANCES:
+        settings = host.file("/etc/gunicorn/{}.conf.py".format(name)).content_string
+        assert "\npreload_app = False\n" in settings, name
+
+
 def test_mysqlclient_was_built_and_is_what_the_clone_uses(host):
     pip = host.run("/srv/airbnb/venv/bin/python -m pip list --format=json")
     installed = {item["name"].lower() for item in json.loads(pip.stdout)}

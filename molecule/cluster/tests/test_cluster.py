@@ -10,7 +10,7 @@ import uuid
 import pytest
 import testinfra
 from conftest import Load, run_playbook, wait_until
-from stacktest import changed_copy_of_the_app, changed_tasks, requester
+from stacktest import STACK_INSTANCES, changed_copy_of_the_app, changed_tasks, release_note, requester
 
 # The tests run on lb-01 and reach the other hosts through ``cluster``.
 testinfra_hosts = ["ansible://lb-01"]
@@ -162,12 +162,15 @@ def test_haproxy_reloads_without_dropping_a_request(host):
 
 @pytest.fixture(scope="module")
 def changed_app(tmp_path_factory):
-    return changed_copy_of_the_app(tmp_path_factory.mktemp("changed"),
-                                   "rolled out by the cluster scenario")
+    return changed_copy_of_the_app(tmp_path_factory.mktemp("changed"), ROLLED_OUT)
+
+
+ROLLED_OUT = "rolled out by the cluster scenario"
 
 
 def test_rolling_deploy_under_load_fails_no_request(host, cluster, changed_app):
     releases = {name: cluster[name].check_output("readlink -f /srv/airbnb/current") for name in WEB}
+    assert release_note(cluster[WEB[0]], "gunicorn-api") != ROLLED_OUT
     load = Load(host, ROUTES)
     result, recap = run_playbook("site.yml", "-e", "airbnb_app_src_path={}".format(changed_app))
     figures = load.stop()
@@ -177,6 +180,10 @@ def test_rolling_deploy_under_load_fails_no_request(host, cluster, changed_app):
     for name in WEB:
         assert cluster[name].check_output("readlink -f /srv/airbnb/current") != releases[name]
         assert recap[name]["changed"] > 0
+        # Every instance serves the new code (the masters that preload the
+        # application imported it again on reload).
+        for instance in STACK_INSTANCES:
+            assert release_note(cluster[name], instance) == ROLLED_OUT, (name, instance)
     # One web host at a time: the second starts only after the first is back.
     assert result.stdout.count("Drain this host from the load balancers") == len(WEB)
     assert figures["sent"] >= 100

@@ -50,6 +50,14 @@ def test_nginx_reaches_the_instance_over_its_unix_socket(host, http, path):
     assert lines and all(line.startswith(" - ") for line in lines), lines
 
 
+def test_every_master_preloads_the_bundled_app(host):
+    """The bundled app is fork-safe, so each master imports it for its
+    workers (the resilience and cluster deploys prove new code still loads)."""
+    for name in INSTANCES:
+        settings = host.file("/etc/gunicorn/{}.conf.py".format(name)).content_string
+        assert "\npreload_app = True\n" in settings, name
+
+
 def log_of(name):
     for instance, log, _ in ROUTES.values():
         if instance == name:

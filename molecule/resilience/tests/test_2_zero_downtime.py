@@ -5,7 +5,7 @@ import json
 
 import pytest
 from conftest import Load, gunicorn_processes, run_playbook, wait_for_new_workers
-from stacktest import STACK_INSTANCES, changed_copy_of_the_app
+from stacktest import STACK_INSTANCES, changed_copy_of_the_app, release_note
 
 INSTANCES = STACK_INSTANCES
 # One route per instance, through Nginx.
@@ -69,7 +69,10 @@ def changed_app(tmp_path_factory):
     """The application with one changed line: a new release to deploy (the
     same one for every test of this module)."""
     return changed_copy_of_the_app(tmp_path_factory.mktemp("changed"),
-                                   "redeployed by the resilience scenario")
+                                   RELEASE_NOTE)
+
+
+RELEASE_NOTE = "redeployed by the resilience scenario"
 
 
 def release_of(host, pid):
@@ -80,6 +83,7 @@ def release_of(host, pid):
 
 def test_deploy_of_changed_code_reloads_and_fails_no_request(host, changed_app):
     old_release = host.check_output("readlink -f /srv/airbnb/current")
+    assert {release_note(host, name) for name in INSTANCES} != {RELEASE_NOTE}
     before = processes(host)
     load = Load(host, ROUTES)
     result, recap = run_playbook("site.yml", "-e", "airbnb_app_src_path={}".format(changed_app))
@@ -92,6 +96,9 @@ def test_deploy_of_changed_code_reloads_and_fails_no_request(host, changed_app):
     # The new workers run the new release: Gunicorn re-resolves its chdir.
     for name, (_, workers) in processes(host).items():
         assert {release_of(host, pid) for pid in workers} == {new_release}, name
+    # And they serve its code, including the masters that preload it.
+    for name in INSTANCES:
+        assert release_note(host, name) == RELEASE_NOTE, name
     assert figures["failed"] == 0, figures["errors"]
 
 
