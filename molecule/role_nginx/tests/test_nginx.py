@@ -250,6 +250,20 @@ def test_answers_are_the_expected_ones(answers):
     assert statuses == [200, 200, 200, 404, 413, 403]
 
 
+def test_sites_say_the_headers_once_in_a_snippet_every_block_includes(host):
+    snippet = host.file("/etc/nginx/snippets/nginx-role-site-headers.conf").content_string
+    assert "add_header X-Served-By $hostname always;" in snippet
+    assert "proxy_set_header Host $host;" in snippet
+    site = host.file("/etc/nginx/sites-available/app").content_string
+    assert "add_header X-Served-By" not in site and "proxy_set_header" not in site
+    blocks = site.count("\n    location ") + site.count("\nserver {")
+    assert site.count("include /etc/nginx/snippets/nginx-role-site-headers.conf;\n") == blocks
+    # Indented as written by hand: no directive and no location's "}" at column 0.
+    lines = site.splitlines()
+    assert not [line for line in lines if line.endswith(";") and not line.startswith("    ")]
+    assert lines.count("    }") == site.count("\n    location ")
+
+
 def test_application_own_security_header_wins_and_is_not_doubled(host):
     response = http(host, "/api/frame-deny")  # the echo upstream sends X-Frame-Options: DENY
     assert response.header("X-Frame-Options") == ["DENY"]
