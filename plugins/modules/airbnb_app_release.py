@@ -71,6 +71,11 @@ options:
       - A small text file to read and return as C(marker) (empty when it does not exist),
         such as the fingerprint of the requirements last installed in the virtualenv.
     type: path
+  current:
+    description:
+      - The link that points at the live release. The result's C(switch) tells
+        whether pointing it at O(dest) would change it (true when it does not exist).
+    type: path
 """
 
 # The members are checked here already; Python 3.12+ also wants a filter named.
@@ -208,6 +213,7 @@ def main():
             "optional": {"type": "list", "elements": "str", "default": []},
             "source": {"type": "str", "default": ""},
             "marker": {"type": "path"},
+            "current": {"type": "path"},
         },
         supports_check_mode=True,
     )
@@ -251,6 +257,9 @@ def main():
             module.fail_json(msg="cannot unpack the release into {}: {}".format(params["dest"], error))
     if params["marker"]:
         result["marker"] = read_marker(params["marker"])
+    if params["current"]:
+        # What switching "current" to this release would change.
+        result["switch"] = os.path.realpath(params["current"]) != os.path.realpath(params["dest"])
     module.exit_json(**result)
 
 

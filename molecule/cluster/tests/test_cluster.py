@@ -184,16 +184,64 @@ def test_rolling_deploy_under_load_fails_no_request(host, cluster, changed_app):
         # application imported it again on reload).
         for instance in STACK_INSTANCES:
             assert release_note(cluster[name], instance) == ROLLED_OUT, (name, instance)
-    # One web host at a time: the second starts only after the first is back.
-    assert result.stdout.count("Drain this host from the load balancers") == len(WEB)
+    # Both change: one web host at a time (a first batch of one, then 25% of
+    # two), each drained, the second only after the first is back.
+    assert switch_batches(result.stdout) == len(WEB)
+    assert drained(result.stdout) == WEB
     assert figures["sent"] >= 100
     assert figures["failed"] == 0, figures["errors"]
     assert servers(host) == {name: ("UP", "L7OK") for name in WEB}
 
 
+SWITCH_PLAY = "PLAY [Web servers, in batches when they change - switch]"
+
+
+def switch_batches(output):
+    """How many batches the web hosts were switched in (a banner each)."""
+    return output.count(SWITCH_PLAY)
+
+
+def drained(output):
+    """The web hosts that site.yml drained from the load balancer."""
+    hosts = set()
+    for section in output.split("TASK [Drain this host from the load balancers")[1:]:
+        body = section.split("TASK [", 1)[0]
+        hosts |= {name for name in WEB if "ok: [{} -> lb-01]".format(name) in body}
+    return sorted(hosts)
+
+
 def test_a_run_with_nothing_to_change_changes_nothing(changed_app):
+    started = time.monotonic()
     result, recap = run_playbook("site.yml", "-e", "airbnb_app_src_path={}".format(changed_app))
     assert result.returncode == 0, result.stdout[-3000:]
-    print("re-run recap: {}".format(json.dumps(recap)))
+    print("re-run recap: {}; took {:.0f} s".format(json.dumps(recap), time.monotonic() - started))
     assert set(recap) == {"lb-01", "web-01", "web-02", "db-01"}
     assert all(counts["changed"] == 0 for counts in recap.values()), changed_tasks(result.stdout)
+    # Nothing changes: every web host switched at once, none drained.
+    assert switch_batches(result.stdout) == 1
+    assert drained(result.stdout) == []
+
+
+def test_a_change_on_one_web_host_drains_that_host_only(host, changed_app, tmp_path):
+    # A setting of web-02's alone: its environment file changes.
+    extra = tmp_path / "web-02-only.yml"
+    extra.write_text("airbnb_app_environment: \"{{ {'HBNB_FLEET_TEST': '1'} "
+                     "if inventory_hostname == 'web-02' else {} }}\"\n")
+    runs = []
+    load = Load(host, ROUTES)
+    for extra_vars in (["-e", "@{}".format(extra)], []):  # changed, then back
+        result, recap = run_playbook("site.yml", "-e", "airbnb_app_src_path={}".format(changed_app),
+                                     *extra_vars)
+        assert result.returncode == 0, result.stdout[-3000:]
+        runs.append((result.stdout, recap))
+    figures = load.stop()
+    print("two runs changing web-02 only: requests sent {sent}, failed {failed}, "
+          "statuses {statuses}".format(**figures))
+    for output, recap in runs:
+        assert drained(output) == ["web-02"]
+        assert recap["web-01"]["changed"] == 0 and recap["web-02"]["changed"] > 0
+        # Something changes: a first batch of one host, then the next.
+        assert switch_batches(output) == len(WEB)
+    assert figures["sent"] >= 100
+    assert figures["failed"] == 0, figures["errors"]
+    assert servers(host) == {name: ("UP", "L7OK") for name in WEB}
