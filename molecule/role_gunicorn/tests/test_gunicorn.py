@@ -113,12 +113,20 @@ def loaded_by(body):
     return int(re.search(r"loaded-by=(\d+)", body).group(1))
 
 
+def first_served_by(body):
+    return int(re.search(r"first-served-by=(\d+)", body).group(1))
+
+
 def test_preload_app_imports_the_application_in_the_master(host):
     master, _ = master_and_workers(host, "hello-sock")
-    assert loaded_by(get(host, None, unix_socket=SOCK)) == master
-    # Without preload_app each worker imports it.
+    body = get(host, None, unix_socket=SOCK)
+    assert loaded_by(body) == master
+    # The master's warm-up request came before any the worker served.
+    assert first_served_by(body) == master
+    # Without preload_app each worker imports it, and serves its first request.
     _, workers = master_and_workers(host, "hello-tcp")
-    assert loaded_by(get(host, "http://127.0.0.1:8001/")) in workers
+    body = get(host, "http://127.0.0.1:8001/")
+    assert loaded_by(body) in workers and first_served_by(body) in workers
 
 
 def test_reload_under_preload_app_loads_new_code_under_the_same_master(host):
@@ -135,8 +143,8 @@ def test_reload_under_preload_app_loads_new_code_under_the_same_master(host):
         assert body.endswith("edition=" + edition), body
         new_master, new_workers = master_and_workers(host, "hello-sock")
         assert new_master == master and not set(new_workers) & set(workers)
-        # Imported again by the master, not by the new worker.
-        assert loaded_by(body) == master
+        # Imported again by the master, not by the new worker, and warmed up.
+        assert loaded_by(body) == master and first_served_by(body) == master
     finally:
         host.check_output("sed -i '$d' %s", APP)
         host.check_output("systemctl reload hello-sock")
