@@ -116,9 +116,8 @@ def main():
                           "after": spec["content"]})
             if not module.check_mode:
                 write_atomically(module, path, data)
-        attributes = {"path": path, "owner": spec["owner"], "group": spec["group"],
-                      "mode": spec["mode"], "attributes": None, "seuser": None,
-                      "serole": None, "setype": None, "selevel": None}
+        attributes = module.load_file_common_arguments(
+            {"path": path, "owner": spec["owner"], "group": spec["group"], "mode": spec["mode"]})
         if before is None and module.check_mode:
             pass  # nothing on disk to compare the attributes with
         elif module.set_fs_attributes_if_different(attributes, False):
