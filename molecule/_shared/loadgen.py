@@ -1,7 +1,9 @@
 """A bounded HTTP load, run *inside* a test host with its own python3 (the
 hosts have no curl or load tool).  Threads send GET requests round-robin over
 the given URLs until a stop file appears or a time or request limit is hit,
-then write the figures as JSON.
+then write the figures as JSON.  The stop file holds the action's window
+("<began> <ended>", host clock): "overlapping" counts the requests that were
+under way at some moment of it.
 
     python3 loadgen.py OUT STOP THREADS MAX_SECONDS MAX_REQUESTS URL...
 
@@ -26,6 +28,7 @@ def main(out, stop, threads, max_seconds, max_requests, *urls):
     threads, max_requests = int(threads), int(max_requests)
     deadline = time.monotonic() + float(max_seconds)
     figures = {"sent": 0, "failed": 0, "statuses": {}, "errors": [], "slowest": 0.0}
+    spans = []  # (start, end) of each request, wall clock
     lock = threading.Lock()
 
     def client(offset):
@@ -37,7 +40,7 @@ def main(out, stop, threads, max_seconds, max_requests, *urls):
                 figures["sent"] += 1
             url = urls[index % len(urls)]
             index += 1
-            started = time.monotonic()
+            started, began = time.monotonic(), time.time()
             try:
                 status = urllib.request.urlopen(url, timeout=15, context=UNVERIFIED).status
                 error = None
@@ -48,6 +51,7 @@ def main(out, stop, threads, max_seconds, max_requests, *urls):
             elapsed = time.monotonic() - started
             time.sleep(0.02)
             with lock:
+                spans.append((began, began + elapsed))
                 figures["statuses"][str(status)] = figures["statuses"].get(str(status), 0) + 1
                 figures["slowest"] = max(figures["slowest"], round(elapsed, 3))
                 if status != 200:
@@ -62,6 +66,14 @@ def main(out, stop, threads, max_seconds, max_requests, *urls):
     for worker in workers:
         worker.join()
     figures["seconds"] = round(time.monotonic() - started, 1)
+    figures["overlapping"] = None
+    try:
+        with open(stop) as handle:
+            window = [float(value) for value in handle.read().split()]
+    except (OSError, ValueError):
+        window = []
+    if len(window) == 2:
+        figures["overlapping"] = sum(1 for start, end in spans if start <= window[1] and end >= window[0])
     with open(out + ".tmp", "w") as handle:
         json.dump(figures, handle)
     os.rename(out + ".tmp", out)

@@ -171,8 +171,10 @@ def gunicorn_processes(host, name="gunicorn"):
 
 def wait_for_new_workers(host, name, old_workers, count=None, timeout=30):
     """Wait until ``name`` runs ``count`` workers (default: as many as before)
-    none of which is in ``old_workers``; return (master, workers) or None."""
+    none of which is in ``old_workers``; return (master, workers) or None.
+    A master that had no workers has nothing to renew: that is a failure."""
     count = count or len(old_workers)
+    assert count > 0, "{} had no workers to renew".format(name)
 
     def renewed():
         master, workers = gunicorn_processes(host, name)
@@ -195,16 +197,26 @@ class Load:
                           str(threads), str(max_seconds), str(max_requests), *urls)
         # The figures must cover the whole action, so the load runs first.
         time.sleep(2)
+        self.began = self.host.check_output("date +%s.%N")
 
-    def stop(self):
+    def stop(self, min_overlapping=20):
+        """End the load and return its figures, once at least
+        ``min_overlapping`` of its requests overlapped the action (the time
+        between the load's start and this call)."""
+        ended = self.host.check_output("date +%s.%N")
         time.sleep(2)
-        self.host.check_output("touch %s", self.stop_file)
+        self.host.check_output("echo %s > %s.tmp && mv %s.tmp %s", "{} {}".format(self.began, ended),
+                               self.stop_file, self.stop_file, self.stop_file)
         assert wait_until(lambda: self.host.file(self.out).exists, timeout=60), "the load did not end"
         figures = json.loads(self.host.file(self.out).content_string)
         self.host.run("rm -f %s %s", self.out, self.stop_file)
         # The load must have lasted as long as the action it watched.
         assert figures["seconds"] < self.max_seconds and figures["sent"] < self.max_requests, \
             "the load hit its bound before the action ended: {}".format(figures)
+        print("load: {sent} requests, {overlapping} of them overlapping the action, "
+              "{failed} failed".format(**figures))
+        assert (figures["overlapping"] or 0) >= min_overlapping, \
+            "only {} requests overlapped the action: {}".format(figures["overlapping"], figures)
         return figures
 
 

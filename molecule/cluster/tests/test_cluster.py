@@ -15,7 +15,8 @@ from stacktest import STACK_INSTANCES, changed_copy_of_the_app, changed_tasks, r
 # The tests run on lb-01 and reach the other hosts through ``cluster``.
 testinfra_hosts = ["ansible://lb-01"]
 WEB = ["web-01", "web-02"]
-ROUTES = ["/", "/api/v1/states", "/airbnb-onepage/", "/airbnb-dynamic/number_odd_or_even/7"]
+# One route per Gunicorn instance.
+ROUTES = ["/", "/api/v1/states", "/airbnb-onepage/", "/airbnb-dynamic/number_odd_or_even/7", "/100-hbnb"]
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from stacktest import STACK_INSTANCES, changed_copy_of_the_app, release_note
 INSTANCES = STACK_INSTANCES
 # One route per instance, through Nginx.
 ROUTES = ["/", "/api/v1/states", "/airbnb-dynamic/number_odd_or_even/7", "/airbnb-onepage/",
-          "/api/v1/status", "/2-hbnb"]
+          "/api/v1/status", "/2-hbnb", "/100-hbnb"]
 
 
 def processes(host):
@@ -119,7 +119,7 @@ def test_deploy_of_changed_gunicorn_settings_reloads_and_fails_no_request(host, 
     assert master == before["gunicorn-api"][0] and len(workers) == 5
     # The other instances keep their masters (their workers may have been
     # recycled meanwhile by max_requests).
-    for name in ("gunicorn", "gunicorn-odd-even", "gunicorn-onepage"):
+    for name in ("gunicorn", "gunicorn-odd-even", "gunicorn-onepage", "gunicorn-search"):
         assert gunicorn_processes(host, name)[0] == before[name][0], name
     assert figures["failed"] == 0, figures["errors"]
     # test_4's upgrade goes back to the default settings.
