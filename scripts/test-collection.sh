@@ -80,6 +80,33 @@ ansible-playbook -i localhost, playbook.yml >"$work/run.log" 2>&1 || { cat "$wor
 grep -E "^localhost +:" "$work/run.log"
 echo "test-collection: every role's variables checked by FQCN"
 
+# One wrong value per role, through the installed collection: each must stop
+# the run in that role's checks, with a message that names the variable.
+bad_values=(
+  "airbnb_app airbnb_app_keep_releases=1"
+  "gunicorn gunicorn_default_workers=many"
+  "nginx nginx_worker_connections=lots"
+  "mariadb mariadb_port=db"
+  "haproxy haproxy_port=web"
+  "tls_certificate tls_certificate_source=bogus"
+  "firewall firewall_state=maybe"
+)
+for case in "${bad_values[@]}"; do
+  role=${case%% *} setting=${case#* }
+  variable=${setting%%=*}
+  if ansible-playbook -i localhost, playbook.yml -e "$setting" >"$work/bad.log" 2>&1; then
+    echo "test-collection: $setting was accepted by hbnb.appserver.$role" >&2
+    exit 1
+  fi
+  failed_task=$(grep -E "^(TASK|fatal)" "$work/bad.log" | grep -B1 "^fatal" | head -1)
+  if ! grep -q "hbnb.appserver.$role\|$role :" <<<"$failed_task" || ! grep -q "$variable" "$work/bad.log"; then
+    echo "test-collection: $setting did not stop in $role's checks with a message naming $variable:" >&2
+    tail -30 "$work/bad.log" >&2
+    exit 1
+  fi
+  echo "test-collection: $setting stopped by hbnb.appserver.$role ($failed_task)"
+done
+
 # A real host: a systemd container of the test image.
 host=hbnb-collection-test
 docker rm -f "$host" >/dev/null 2>&1 || true
