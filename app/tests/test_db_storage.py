@@ -201,6 +201,7 @@ def test_a_forked_child_does_not_share_the_parents_connection():
     connection, pooled when the application was imported.
     """
     def connection_id():
+        """The server's id of the connection the pool lends."""
         with engine().connect() as connection:
             return connection.exec_driver_sql(
                 "SELECT CONNECTION_ID()").scalar()

@@ -26,7 +26,11 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DisconnectionError, OperationalError, ProgrammingError
+from sqlalchemy.exc import (
+    DisconnectionError,
+    OperationalError,
+    ProgrammingError,
+)
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from models.base_model import Base
@@ -65,7 +69,8 @@ def _forget_pool_after_fork(engine_ref):
         engine.dispose(close=False)
 
 
-# The counter as read when the connection was lent, until generation() takes it.
+# The counter as read when the connection was lent, until generation()
+# takes it.
 _CHECKOUT_KEY = "hbnb_generation_at_checkout"
 _NOT_READ = object()
 _READ_GENERATION = "SELECT value FROM hbnb_generation WHERE id = 1"
