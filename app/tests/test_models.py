@@ -64,13 +64,25 @@ def test_str():
 
 
 def test_save_stamps_updated_at_and_stores(storage):
-    """save() moves updated_at on and stores the object."""
-    state = State(name="Maine")
-    before = state.updated_at
+    """save() moves updated_at on, and only it, and stores the object."""
+    # Years back: a stamp beats it whatever the clock's resolution, and a
+    # save() that stamps nothing leaves it as it was, which ">" sees.
+    earlier = datetime(2017, 4, 14, 0, 0, 2)
+    state = State(name="Maine", created_at=earlier, updated_at=earlier)
     state.save()
-    assert state.updated_at >= before
+    assert state.updated_at > earlier
+    assert state.created_at == earlier
     storage.close()
-    assert storage.get(State, state.id).name == "Maine"
+    stored = storage.get(State, state.id)
+    assert stored.name == "Maine"
+    assert stored.updated_at == state.updated_at
+    assert stored.created_at == earlier
+    # Saving again what storage gave back moves it on again.
+    before = stored.updated_at
+    stored.save()
+    assert stored.updated_at > before
+    storage.close()
+    assert storage.get(State, state.id).updated_at == stored.updated_at
 
 
 def test_delete_removes(storage):
