@@ -29,7 +29,7 @@ description:
     bundled app's manage.py, and which optional instances it cannot serve.
   - Reports as C(fork_safe) whether the release's DBStorage disposes of its
     connection pool in a forked child (C(os.register_at_fork), as the bundled
-    app's does): only then may a Gunicorn master import it for its workers.
+    app's does); only then may a Gunicorn master import it for its workers.
 options:
   archive:
     description: The release archive (tar) on the host.
