@@ -108,6 +108,20 @@ def run_testssl(host, url, cafile, artefact):
     return by_id, serious
 
 
+def tcp_listeners(host):
+    """{port: {address, ...}} of every listening TCP socket, whatever the
+    address (127.0.0.1, ::1, the host's own, the wildcards 0.0.0.0 and ::)."""
+    listeners = {}
+    for spec in host.socket.get_listening_sockets():
+        if spec.startswith("tcp://"):
+            address, port = spec[len("tcp://"):].rsplit(":", 1)
+            listeners.setdefault(int(port), set()).add(address)
+    return listeners
+
+
+LOOPBACK = {"127.0.0.1", "::1"}
+
+
 # The Gunicorn instances that site.yml deploys on every web host.
 STACK_INSTANCES = ["gunicorn", "gunicorn-api", "gunicorn-odd-even", "gunicorn-onepage", "gunicorn-search"]
 
