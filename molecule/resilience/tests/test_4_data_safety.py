@@ -96,12 +96,27 @@ def test_no_deployed_environment_carries_hbnb_env(host):
     """HBNB_ENV=test drops every table. It is in no environment file, no
     settings file and no unit of the deployment (the role refuses it: see the
     bad-variable runs of test_1_security)."""
-    files = host.check_output("grep -rlE '^HBNB_|HBNB_ENV' /etc/airbnb /etc/gunicorn "
-                              "/etc/systemd/system /etc/environment 2>/dev/null || true").split()
+    # grep: 0 found, 1 nothing found, 2 an error (which must fail the test).
+    grep = host.run("grep -rlE %s /etc/airbnb /etc/gunicorn /etc/systemd/system /etc/environment",
+                    "^HBNB_|HBNB_ENV")
+    assert grep.rc in (0, 1), grep.stderr
+    files = grep.stdout.split()
     assert "/etc/airbnb/app.env" in files
     for path in files:
         # A comment may name it ("Never HBNB_ENV"); no setting may.
         assert not host.file(path).contains(r"^[^#]*HBNB_ENV\s*="), path
         assert not host.file(path).contains(r"[\"']HBNB_ENV[\"']"), path
+    # What every running master and worker was started with, whichever way
+    # systemd gave it (Environment=, EnvironmentFile=, its own).  Gunicorn
+    # adds the settings' raw_env later, in the process: that comes from the
+    # files grepped above.
     for name in INSTANCES:
-        assert "HBNB_ENV" not in host.check_output("systemctl show -p Environment %s", name)
+        master, workers = gunicorn_processes(host, name)
+        assert workers, name
+        for pid in [master] + workers:
+            # Only the process's own user may read it (no CAP_SYS_PTRACE here).
+            environ = host.check_output("runuser -u airbnb -- cat /proc/%s/environ | tr '\\0' '\\n'",
+                                        str(pid)).splitlines()
+            names = {entry.split("=", 1)[0] for entry in environ if entry}
+            assert "INVOCATION_ID" in names, (name, pid, sorted(names))  # really read
+            assert "HBNB_ENV" not in names, (name, pid)
