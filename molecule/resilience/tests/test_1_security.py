@@ -114,27 +114,78 @@ def instance_list(**changes):
     return {"airbnb_app_gunicorn_instances": instances}
 
 
+ARG_SPEC_TASK = "{} : Validating arguments against arg spec 'validate' - Check the role's variables without changing anything"
+
+# case: (extra variables, the check that must stop the run, its whole message)
 BAD_VARIABLES = {
-    "two instances on one port": (instance_list(name="gunicorn-api", bind="127.0.0.1:5003"),
-                                  "gunicorn_instances"),
-    "HBNB_ENV in the environment": ({"airbnb_app_environment": {"HBNB_ENV": "test"}},
-                                    "airbnb_app_environment"),
+    "two instances on one port": (
+        instance_list(name="gunicorn-api", bind="127.0.0.1:5003"),
+        "gunicorn : Check that instance names and binds are unique",
+        "gunicorn_instances: every instance needs its own name and its own bind (names: gunicorn-onepage, "
+        "gunicorn-odd-even, gunicorn-api, gunicorn, gunicorn-search; binds: 127.0.0.1:5000, 127.0.0.1:5001, "
+        "127.0.0.1:5003, 127.0.0.1:5003, 127.0.0.1:5004)"),
+    "HBNB_ENV in the environment": (
+        {"airbnb_app_environment": {"HBNB_ENV": "test"}},
+        "airbnb_app : Check the extra environment settings",
+        "airbnb_app_environment: HBNB_ENV may not be set by a deployment (HBNB_ENV=test drops every "
+        "table); keys must be upper-case names, values single lines"),
+    # The arg spec's message goes on with the list of the keys it knows.
     "an environment setting on an instance": (
-        instance_list(name="gunicorn-api", environment={"HBNB_ENV": "test"}), "gunicorn_instances"),
-    "a short password": ({"airbnb_app_db_password": "Short7pw"}, "airbnb_app_db_password"),
-    "an unknown storage": ({"airbnb_app_storage": "memory"}, "airbnb_app_storage"),
-    "a body size that is no size": ({"nginx_client_max_body_size": "lots"},
-                                    "nginx_client_max_body_size"),
-    "a port out of range": ({"mariadb_port": 70000}, "mariadb_port"),
-    "a location with a typo": ({"airbnb_app_nginx_sites": [
-        {"name": "airbnb", "locations": [{"path": "/", "proxypass": "http://127.0.0.1:5003"}]}]},
-        "nginx_sites"),
+        instance_list(name="gunicorn-api", environment={"HBNB_ENV": "test"}),
+        ARG_SPEC_TASK.format("gunicorn"),
+        "Validation of arguments failed: gunicorn_instances.environment. Supported parameters include: "),
+    "a short password": (
+        {"airbnb_app_db_password": "Short7pw"},
+        "airbnb_app : Check the database settings",
+        'airbnb_app_db_password must be set (12 characters or more, no spaces) when airbnb_app_storage is '
+        '"db" (e.g. from Ansible Vault), and airbnb_app_db_name / airbnb_app_db_user must be plain '
+        'identifiers'),
+    "an unknown storage": (
+        {"airbnb_app_storage": "memory"},
+        ARG_SPEC_TASK.format("airbnb_app"),
+        "Validation of arguments failed: value of airbnb_app_storage must be one of: db, fs, got: memory"),
+    "a body size that is no size": (
+        {"nginx_client_max_body_size": "lots"},
+        "nginx : Check the global settings",
+        'nginx_packages must be a non-empty list; nginx_worker_processes "auto" or a number; '
+        'nginx_client_max_body_size an nginx size ("1m", "512k", "0" for no limit); nginx_*_timeout nginx '
+        'times ("15s", "1m"); nginx_security_headers keys header names; nginx_extra_http_options and '
+        'nginx_sites lists (got nginx_worker_processes=auto, nginx_client_max_body_size=lots, '
+        'timeouts=15s, 15s, 30s, 65s, 5s, 60s, 60s)'),
+    "a port out of range": (
+        {"mariadb_port": 70000},
+        "mariadb : Check the listening address, port and settings",
+        'mariadb_bind_address must be one address (got "127.0.0.1"), mariadb_port 1-65535 (got 70000), '
+        "mariadb_max_connections >= 1, mariadb_innodb_buffer_pool_size a size such as 128M, "
+        "mariadb_collation one of mariadb_character_set's (utf8mb4_...), mariadb_extra_settings keys "
+        "option names"),
+    "a location with a typo": (
+        {"airbnb_app_nginx_sites": [
+            {"name": "airbnb", "locations": [{"path": "/", "proxypass": "http://127.0.0.1:5003"}]}]},
+        ARG_SPEC_TASK.format("nginx"),
+        "Validation of arguments failed: nginx_sites.locations.proxypass. Supported parameters include: "
+        "alias, extra, path, proxy_pass, return."),
 }
+
+
+def first_failure(output):
+    """(task, message with its lines joined) of the first failed task."""
+    import yaml  # ansible's dependency, present wherever molecule runs
+    lines = output.splitlines()
+    start = next(number for number, line in enumerate(lines) if line.startswith("fatal: ["))
+    task = next(line for line in reversed(lines[:start]) if line.startswith("TASK ["))
+    block = []
+    for line in lines[start + 1:]:
+        if line.strip() and not line.startswith("    "):
+            break
+        block.append(line[4:])
+    message = yaml.safe_load("\n".join(block))["msg"]
+    return task[len("TASK ["):task.rindex("]")], " ".join(message.split())
 
 
 @pytest.mark.parametrize("case", sorted(BAD_VARIABLES))
 def test_bad_variables_fail_before_any_change_naming_the_variable(host, tmp_path, case):
-    extra, variable = BAD_VARIABLES[case]
+    extra, task, message = BAD_VARIABLES[case]
     checksums = "sha256sum" + " %s" * len(DEPLOYED)
     before = host.check_output(checksums, *DEPLOYED)
     extra_file = tmp_path / "extra.json"
@@ -142,8 +193,10 @@ def test_bad_variables_fail_before_any_change_naming_the_variable(host, tmp_path
     result, recap = run_playbook("site.yml", "-e", "@{}".format(extra_file))
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    assert variable in output, output[-3000:]
-    print("{}: {}".format(case, next(line.strip() for line in output.splitlines() if variable in line)))
+    failed_task, failure = first_failure(result.stdout)
+    print("{}: stopped by [{}]: {}".format(case, failed_task, failure))
+    assert failed_task == task
+    assert failure == message or (message.endswith(": ") and failure.startswith(message)), failure
     assert "Check the settings" in output and "PLAY [Database servers]" not in output
     assert all(counts["changed"] == 0 for counts in recap.values())
     assert host.check_output(checksums, *DEPLOYED) == before

@@ -23,6 +23,10 @@ def test_code_is_root_owned_and_read_only_for_the_app(host):
 
 
 def test_release_has_no_tests_but_everything_else(host):
+    # The source has them (prepare.yml commits app/ whole) ...
+    assert host.file("/srv/source/repo/app/tests/test_api.py").exists
+    # ... the deployed release not.
+    assert not host.file(ROOT + "/current/tests").exists
     assert host.file(ROOT + "/current/api/v1/app.py").exists
     assert host.file(ROOT + "/current/web_dynamic/static/scripts/2-hbnb.js").exists
 

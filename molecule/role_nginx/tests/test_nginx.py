@@ -198,6 +198,9 @@ def test_static_files_are_served_from_the_alias_directory(host):
 def test_static_location_does_not_serve_files_outside_its_directory(host, path):
     assert host.file("/srv/www/secret.txt").contains("PRIVATE")
     response = http(host, path)
+    # Nginx answered (its own header, no error of its own) ...
+    assert response.header("X-Served-By") and response.status < 500, (response.status, response.headers)
+    # ... and not with the file beside the static directory.
     assert "PRIVATE" not in response.body
 
 
