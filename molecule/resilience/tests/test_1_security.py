@@ -114,7 +114,8 @@ def instance_list(**changes):
     return {"airbnb_app_gunicorn_instances": instances}
 
 
-ARG_SPEC_TASK = "{} : Validating arguments against arg spec 'validate' - Check the role's variables without changing anything"
+ARG_SPEC_TASK = ("{} : Validating arguments against arg spec 'validate' - "
+                 "Check the role's variables without changing anything")
 
 # case: (extra variables, the check that must stop the run, its whole message)
 BAD_VARIABLES = {
