@@ -83,7 +83,7 @@ def _check_out(dialect, dbapi_connection, connection_record,
     This replaces ``pool_pre_ping``'s separate ping: the read is the first
     statement of the transaction the request then uses, so its value belongs
     to the same snapshot as everything the request reads (REPEATABLE READ),
-    and a cached answer costs one round trip instead of two.  A dropped
+    and the check and the read cost one round trip instead of two.  A dropped
     connection raises DisconnectionError: the pool then discards it and lends
     a new one, as pre-ping does.
     """
