@@ -169,19 +169,26 @@ BAD_VARIABLES = {
 }
 
 
-def first_failure(output):
-    """(task, message with its lines joined) of the first failed task."""
+def first_failure(stdout, stderr):
+    """(task, message with its lines joined) of the first failed task.  The
+    task's banner is on stdout; the failure itself may be on stderr."""
     import yaml  # ansible's dependency, present wherever molecule runs
-    lines = output.splitlines()
-    start = next(number for number, line in enumerate(lines) if line.startswith("fatal: ["))
-    task = next(line for line in reversed(lines[:start]) if line.startswith("TASK ["))
+    out = stdout.splitlines()
+    for lines in (out, stderr.splitlines()):
+        starts = [number for number, line in enumerate(lines) if line.startswith("fatal: [")]
+        if starts:
+            break
+    else:
+        raise AssertionError("no failed task in the output")
+    start = starts[0]
+    banners = [line for line in (lines[:start] if lines is out else out) if line.startswith("TASK [")]
     block = []
     for line in lines[start + 1:]:
         if line.strip() and not line.startswith("    "):
             break
         block.append(line[4:])
     message = yaml.safe_load("\n".join(block))["msg"]
-    return task[len("TASK ["):task.rindex("]")], " ".join(message.split())
+    return banners[-1][len("TASK ["):banners[-1].rindex("]")], " ".join(message.split())
 
 
 @pytest.mark.parametrize("case", sorted(BAD_VARIABLES))
@@ -194,7 +201,7 @@ def test_bad_variables_fail_before_any_change_naming_the_variable(host, tmp_path
     result, recap = run_playbook("site.yml", "-e", "@{}".format(extra_file))
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    failed_task, failure = first_failure(result.stdout)
+    failed_task, failure = first_failure(result.stdout, result.stderr)
     print("{}: stopped by [{}]: {}".format(case, failed_task, failure))
     assert failed_task == task
     assert failure == message or (message.endswith(": ") and failure.startswith(message)), failure
