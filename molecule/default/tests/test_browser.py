@@ -3,13 +3,14 @@ controller, opens the pages through Nginx over https, as https://<host name>
 (resolved to the host's address, its lab CA trusted: no certificate error is
 ignored, and a mixed-content request would be blocked and fail), and checks
 that every request succeeds, nothing is logged as an error, the API status
-circle lights up, and the amenity search shows exactly the places the API
-finds.
+circle lights up, each page whose script fetches the places shows exactly the
+places the API finds (all of them, then after a search by amenity, by state),
+and 101-hbnb shows a place's reviews and hides them again.
 
 Chromium comes from Debian (scripts/ensure-chromium.sh); Playwright's own
 browser builds are never downloaded.  The timeouts keep a broken page from
-hanging the run: the module takes about 15 s, a browser start and five page
-loads."""
+hanging the run: the module takes about 30 s, a browser start and some fifteen
+page loads."""
 import json
 import os
 import re
@@ -28,8 +29,13 @@ ASSETS = {"/static/styles/4-common.css", "/static/styles/3-header.css", "/static
           "/static/styles/6-filters.css", "/static/styles/8-places.css", "/static/scripts/hbnb.js",
           "/static/images/logo.png"}
 AVAILABLE_RED = "rgb(255, 84, 95)"  # #ff545f, #api_status.available in 3-header.css
-# The search page (web_dynamic 100-hbnb, instance gunicorn-search).
-SEARCH_PAGE = "/100-hbnb"
+# The pages whose script fetches the places from the API: 3-hbnb (all of
+# them), 4-hbnb (+ search by amenity), 100-hbnb (+ states and cities; the
+# stack's search page, instance gunicorn-search) and 101-hbnb (+ reviews).
+# The scenario serves 3-, 4- and 101-hbnb through airbnb_app_extra_pages.
+FETCHING_PAGES = ["/3-hbnb", "/4-hbnb", "/100-hbnb", "/101-hbnb"]
+AMENITY_SEARCH_PAGES = ["/4-hbnb", "/100-hbnb", "/101-hbnb"]
+LOCATION_SEARCH_PAGES = ["/100-hbnb", "/101-hbnb"]
 
 @pytest.fixture(scope="module")
 def browser_setup(host, tmp_path_factory):
@@ -58,9 +64,9 @@ def site(host, browser_setup):
     return base
 
 
-def api(site, path, body=None):
+def api(site, path, body=None, method=None):
     """The API's answer through Nginx, straight from the controller (not the browser)."""
-    method = "POST" if body is not None else "GET"
+    method = method or ("POST" if body is not None else "GET")
     request = urllib.request.Request(DIRECT[site] + "/api/v1/" + path, method=method,
                                      data=None if body is None else json.dumps(body).encode(),
                                      headers={"Content-Type": "application/json"})
@@ -194,6 +200,60 @@ def difference(expected, got):
                                                    sorted((got - expected).elements()))
 
 
+def page_source(site, path):
+    """The page as the server sends it, before any script runs."""
+    with urllib.request.urlopen(DIRECT[site] + path, timeout=10, context=UNVERIFIED) as response:
+        return response.read().decode()
+
+
+def open_with_every_place(visit, site, path):
+    """A visit of ``path`` once its script shows every place the API has,
+    with the places_search request that fetched them."""
+    everything = Counter(place["name"] for place in api(site, "places_search", {}))
+    v = visit()
+    page = v.open(path)
+    titles = page.locator("section.places article h2")
+    assert wait_until(lambda: Counter(titles.all_inner_texts()) == everything, timeout=5), \
+        "{} should show all {} places, it shows {}\n{}".format(
+            path, sum(everything.values()), len(titles.all_inner_texts()), v.report())
+    searches = [r for r in v.requests if r.url.split("?")[0].endswith("/api/v1/places_search/")]
+    assert [(r.method, json.loads(r.post_data or "null")) for r in searches] == [("POST", {})], v.report()
+    return v, page, everything
+
+
+@pytest.mark.parametrize("path", FETCHING_PAGES)
+def test_page_fetches_every_place_from_the_api(visit, site, path):
+    source = page_source(site, path)
+    assert "/static/scripts/{}.js?".format(path.strip("/")) in source, "{} is not the page's own".format(path)
+    # The places come from the script, not from the server.
+    assert "<article>" not in source
+    v, page, _ = open_with_every_place(visit, site, path)
+    v.settle()
+    v.assert_clean()
+    missing = ASSETS - v.paths()
+    assert not missing, "never requested: {}\n{}".format(sorted(missing), v.report())
+
+
+def search_shows(v, page, kind, checked, expected):
+    """Tick ``checked`` (objects with id and name) among the ``kind``
+    checkboxes, press Search, and wait for the places the API gave."""
+    box = ".amenities" if kind == "amenity" else ".locations"
+    page.hover("section.filters " + box)
+    for each in checked:
+        page.locator('{} input[name="{}"][data-id="{}"]'.format(box, kind, each["id"])).check()
+    listed = page.locator(box + " h4").inner_text()
+    names = ", ".join(each["name"] for each in checked)
+    assert listed == names, "ticked {!r}, the filter lists {!r}".format(names, listed)
+    titles = page.locator("section.places article h2")
+    page.locator("section.filters button").click()
+    matched = wait_until(lambda: Counter(titles.all_inner_texts()) == expected, timeout=5)
+    v.settle()
+    got = Counter(titles.all_inner_texts())
+    assert matched, "after searching {!r}, the places shown are not the API's\n{}\n{}".format(
+        names, difference(expected, got), v.report())
+    v.assert_clean()
+
+
 def amenity_with_some_places(site, total):
     """The first amenity (A→Z) that some places have and some do not, and
     the names of its places according to the API."""
@@ -204,29 +264,87 @@ def amenity_with_some_places(site, total):
     pytest.fail("no amenity matches a non-empty strict subset of the {} places".format(total))
 
 
-def test_search_by_one_amenity_shows_its_places(visit, site):
-    everything = Counter(place["name"] for place in api(site, "places_search", {}))
+@pytest.mark.parametrize("path", AMENITY_SEARCH_PAGES)
+def test_search_by_one_amenity_shows_its_places(visit, site, path):
+    v, page, everything = open_with_every_place(visit, site, path)
     amenity, expected = amenity_with_some_places(site, sum(everything.values()))
     assert expected < everything
+    search_shows(v, page, "amenity", [amenity], expected)
 
-    v = visit()
-    page = v.open(SEARCH_PAGE)
-    titles = page.locator("section.places article h2")
 
-    def shown():
-        return Counter(titles.all_inner_texts())
-    assert wait_until(lambda: shown() == everything, timeout=5), \
-        "before any search the page should show all {} places, it shows {}\n{}".format(
-            sum(everything.values()), sum(shown().values()), v.report())
+@pytest.mark.parametrize("path", LOCATION_SEARCH_PAGES)
+def test_search_by_one_state_shows_the_places_of_its_cities(visit, site, path):
+    v, page, everything = open_with_every_place(visit, site, path)
+    total = sum(everything.values())
+    for state in sorted(api(site, "states"), key=lambda s: (s["name"], s["id"])):
+        expected = Counter(p["name"] for p in api(site, "places_search", {"states": [state["id"]]}))
+        if 0 < sum(expected.values()) < total:
+            break
+    else:
+        pytest.fail("no state has a non-empty strict subset of the {} places".format(total))
+    search_shows(v, page, "state", [state], expected)
 
-    page.hover("section.filters .amenities")
-    page.locator('.amenities input[data-id="{}"]'.format(amenity["id"])).check()
-    listed = page.locator(".amenities h4").inner_text()
-    assert listed == amenity["name"], "ticked {!r}, the filter lists {!r}".format(amenity["name"], listed)
-    page.locator("section.filters button").click()
-    matched = wait_until(lambda: shown() == expected, timeout=5)
-    v.settle()
-    got = shown()
-    assert matched, "after searching {!r}, the places shown are not the API's\n{}\n{}".format(
-        amenity["name"], difference(expected, got), v.report())
-    v.assert_clean()
+
+def place_with_reviews(site):
+    """A place whose name no other place has, and its reviews (the sample
+    data gives each place one)."""
+    places = api(site, "places_search", {})
+    names = Counter(place["name"] for place in places)
+    for place in sorted(places, key=lambda p: (p["name"], p["id"])):
+        reviews = api(site, "places/{}/reviews".format(place["id"]))
+        if names[place["name"]] == 1 and reviews:
+            return place, reviews
+    pytest.fail("no place with a name of its own has a review")
+
+
+def full_name(user):
+    """A user's name as the pages write it."""
+    return " ".join(filter(None, (user["first_name"], user["last_name"])))
+
+
+def test_reviews_are_shown_and_hidden_on_demand(visit, site):
+    place, reviews = place_with_reviews(site)
+    # A second review, by someone else, so the list is a list.
+    author = next(u for u in api(site, "users") if u["id"] != reviews[0]["user_id"])
+    extra = api(site, "places/{}/reviews".format(place["id"]),
+                {"user_id": author["id"], "text": "Browser test: a second opinion."})
+    try:
+        reviews = api(site, "places/{}/reviews".format(place["id"]))
+        assert len(reviews) >= 2
+        expected = [r["text"] for r in sorted(reviews, key=lambda r: r["created_at"])]
+        users = {r["user_id"]: api(site, "users/" + r["user_id"]) for r in reviews}
+        v, page, _ = open_with_every_place(visit, site, "/101-hbnb")
+        article = page.locator("section.places article").filter(
+            has=page.locator(".title_box h2", has_text=re.compile("^{}$".format(re.escape(place["name"])))))
+        assert article.count() == 1, v.report()
+        toggle, items = article.locator(".reviews .toggle"), article.locator(".reviews li")
+        assert article.locator(".reviews h2").inner_text() == "Reviews"
+        assert toggle.inner_text() == "show" and items.count() == 0
+
+        toggle.click()
+        assert wait_until(lambda: items.count() == len(expected), timeout=5), \
+            "{} reviews shown, the API has {}\n{}".format(items.count(), len(expected), v.report())
+        assert toggle.inner_text() == "hide"
+        assert article.locator(".reviews li p").all_inner_texts() == expected
+        authors = ["From {} the ".format(full_name(users[r["user_id"]]))
+                   for r in sorted(reviews, key=lambda r: r["created_at"])]
+        titles = article.locator(".reviews li h3")
+
+        def titled():
+            """Each review's title names its author (fetched after the list)."""
+            texts = titles.all_inner_texts()
+            return len(texts) == len(authors) and all(
+                t.startswith(a) for t, a in zip(texts, authors, strict=True))
+        assert wait_until(titled, timeout=5), \
+            "review titles {} should start {}".format(titles.all_inner_texts(), authors)
+        # Only this place's reviews were fetched and shown.
+        assert page.locator("section.places .reviews li").count() == len(expected)
+        assert "/api/v1/places/{}/reviews".format(place["id"]) in v.paths()
+
+        toggle.click()
+        assert wait_until(lambda: items.count() == 0, timeout=5), v.report()
+        assert toggle.inner_text() == "show"
+        v.settle()
+        v.assert_clean()
+    finally:
+        api(site, "reviews/" + extra["id"], method="DELETE")

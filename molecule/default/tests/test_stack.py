@@ -17,8 +17,14 @@ ROUTES = {
     "/100-hbnb": ("gunicorn-search", "/var/log/gunicorn/gunicorn-search-access.log",
                   '<button type="button">Search</button>'),
 }
+# The scenario's airbnb_app_extra_pages: an instance each, logs where the
+# gunicorn role puts them, the page's own script in the page.
+EXTRA_PAGES = {"3-hbnb": 5005, "4-hbnb": 5006, "101-hbnb": 5007}
+ROUTES.update({"/" + page: ("gunicorn-" + page, "/var/log/gunicorn/gunicorn-{}-access.log".format(page),
+                            "/static/scripts/{}.js?".format(page)) for page in EXTRA_PAGES})
 INSTANCES = {"gunicorn-onepage": 5000, "gunicorn-odd-even": 5001, "gunicorn-api": 5002, "gunicorn": 5003,
              "gunicorn-search": 5004}
+INSTANCES.update({"gunicorn-" + page: port for page, port in EXTRA_PAGES.items()})
 
 
 def line_count(host, path):
