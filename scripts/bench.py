@@ -3,11 +3,16 @@
 
 One run, on this machine:
   1. creates a fresh systemd container (inventory/bench), times a cold
-     `site.yml` converge and a warm one (nothing to change);
+     `site.yml` converge and a warm one (nothing to change) over Docker; then
+     the same on another fresh container over SSH (pipelining and
+     ControlPersist, as on a server); then the 4-host fleet of
+     inventory/bench-fleet (lb + 2 web + db), cold and warm;
   2. measures every route with wrk, inside the container, on loopback:
      through Nginx (port 80), directly on its Gunicorn port, and on Flask's
      development server (the seed's "run the module directly"), at several
-     concurrencies, plus Nginx serving a static file as the ceiling;
+     concurrencies, plus Nginx serving a static file as the ceiling; then,
+     with HTTPS switched on (the lab CA's certificate), the same routes
+     through Nginx over TLS, next to plain HTTP;
   3. writes docs/benchmarks.{json,md} and docs/benchmarks.png and prints the
      table, with each target checked.
 
@@ -35,6 +40,11 @@ ROOT = Path(__file__).resolve().parent.parent
 INVENTORY = ROOT / "inventory" / "bench" / "hosts.yml"
 HOST = "bench-web-01"
 PUBLISHED_PORT = 8089
+# The fleet: its own containers and ports, so it never meets the single host.
+FLEET_INVENTORY = ROOT / "inventory" / "bench-fleet" / "hosts.yml"
+FLEET_PORT = 8090
+# The bench's SSH key, made once; authorised in the containers it creates.
+SSH_KEY = ROOT / ".cache" / "bench-ssh" / "id_ed25519"
 DOCS = ROOT / "docs"
 
 APP_ROOT = "/srv/airbnb"
@@ -48,6 +58,7 @@ STATES_WANTED = 100
 PROXY_RATIO = 0.92
 PSS_LIMIT_MB = 250
 COLD_LIMIT = 120
+FLEET_RATIO = 1.3
 
 # wrk reports through this script: one JSON line, and a POST body from the
 # environment for places_search.
@@ -133,33 +144,34 @@ def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, check=True, text=True, **kwargs)
 
 
-def in_host(script: str, check: bool = True, env: dict | None = None) -> str:
-    """Run a shell script inside the bench container; return its stdout."""
+def in_host(script: str, check: bool = True, env: dict | None = None, host: str = HOST) -> str:
+    """Run a shell script inside a bench container; return its stdout."""
     cmd = ["docker", "exec"]
     for name, value in (env or {}).items():
         cmd += ["-e", f"{name}={value}"]
-    cmd += [HOST, "sh", "-c", script]
+    cmd += [host, "sh", "-c", script]
     done = subprocess.run(cmd, text=True, capture_output=True)
     if check and done.returncode != 0:
-        raise SystemExit(f"bench: in {HOST}: {script}\n{done.stdout}{done.stderr}")
+        raise SystemExit(f"bench: in {host}: {script}\n{done.stdout}{done.stderr}")
     return done.stdout
 
 
-def ansible_env() -> dict:
+def ansible_env(port: int = PUBLISHED_PORT) -> dict:
     env = dict(os.environ)
     env["ANSIBLE_CONFIG"] = str(ROOT / "ansible.cfg")
-    env["LAB_PORT"] = str(PUBLISHED_PORT)
+    env["LAB_PORT"] = str(port)
     # lab_up.yml also publishes 443; not on the lab's own port (8443).
-    env["LAB_HTTPS_PORT"] = str(PUBLISHED_PORT + 360)
+    env["LAB_HTTPS_PORT"] = str(port + 360)
     env.setdefault("LAB_IMAGE", "appserver-test/debian:12")
     return env
 
 
-def playbook(name: str, capture: bool = False, extra: list[str] | None = None) -> tuple[float, str]:
-    """Run a playbook against the bench inventory; return (seconds, output)."""
-    cmd = ["ansible-playbook", "-i", str(INVENTORY), name, *(extra or [])]
+def playbook(name: str, capture: bool = False, extra: list[str] | None = None,
+             inventory: Path = INVENTORY, port: int = PUBLISHED_PORT) -> tuple[float, str]:
+    """Run a playbook against a bench inventory; return (seconds, output)."""
+    cmd = ["ansible-playbook", "-i", str(inventory), name, *(extra or [])]
     started = time.monotonic()
-    done = subprocess.run(cmd, cwd=ROOT, env=ansible_env(), text=True,
+    done = subprocess.run(cmd, cwd=ROOT, env=ansible_env(port), text=True,
                           stdout=subprocess.PIPE if capture else None, stderr=subprocess.STDOUT)
     seconds = time.monotonic() - started
     if done.returncode != 0:
@@ -169,11 +181,15 @@ def playbook(name: str, capture: bool = False, extra: list[str] | None = None) -
     return seconds, done.stdout or ""
 
 
-def recap_changed(output: str) -> int:
-    match = re.search(rf"^{re.escape(HOST)}\s*:.*?changed=(\d+)", output, re.M)
-    if not match:
-        raise SystemExit("bench: no PLAY RECAP line for the bench host")
-    return int(match.group(1))
+def recap_changed(output: str, hosts: tuple[str, ...] = (HOST,)) -> int:
+    """The changed= count of the PLAY RECAP, summed over ``hosts``."""
+    total = 0
+    for host in hosts:
+        match = re.search(rf"^{re.escape(host)}\s*:.*?changed=(\d+)", output, re.M)
+        if not match:
+            raise SystemExit(f"bench: no PLAY RECAP line for {host}")
+        total += int(match.group(1))
+    return total
 
 
 # -- the stack ---------------------------------------------------------------------------
@@ -183,28 +199,98 @@ def converge(reuse: bool) -> dict:
         log(f"reusing the running {HOST} (no converge timing)")
         return {}
     log(f"fresh container {HOST} from {ansible_env()['LAB_IMAGE']}")
-    playbook("playbooks/lab_down.yml", capture=True)
-    playbook("playbooks/lab_up.yml", capture=True)
-    log("cold converge: site.yml on the fresh host")
-    cold, cold_out = playbook("site.yml", capture=True)
-    log(f"cold converge took {cold:.1f} s")
-    log("warm converge: site.yml again, nothing to change")
-    warm, warm_out = playbook("site.yml", capture=True)
-    changed = recap_changed(warm_out)
-    log(f"warm converge took {warm:.1f} s, changed={changed}")
-    results = task_results(warm_out)
-    log(f"the warm converge has {results} task results (loop items counted, skipped ones not)")
+    fresh(INVENTORY, PUBLISHED_PORT)
+    docker = cold_and_warm("over Docker")
     per_call = module_call_seconds()
     log(f"one module call on {HOST} takes {per_call:.2f} s")
+    docker["module_call_seconds"] = round(per_call, 3)
+    # Another fresh host, with an SSH server, reached over SSH: the rest of
+    # the bench runs on it.
+    log(f"fresh container {HOST}, reached over SSH")
+    fresh(INVENTORY, PUBLISHED_PORT)
+    overlay = enable_ssh([HOST])
+    docker["ssh"] = cold_and_warm("over SSH", ["-i", str(overlay)])
+    return docker
+
+
+def fresh(inventory: Path, port: int) -> None:
+    """New containers for every host of ``inventory``, booted."""
+    playbook("playbooks/lab_down.yml", capture=True, inventory=inventory, port=port)
+    playbook("playbooks/lab_up.yml", capture=True, inventory=inventory, port=port)
+
+
+def cold_and_warm(how: str, extra: list[str] | None = None, inventory: Path = INVENTORY,
+                  hosts: tuple[str, ...] = (HOST,), port: int = PUBLISHED_PORT) -> dict:
+    """Time site.yml on fresh hosts, then again with nothing to change."""
+    log(f"cold converge {how}: site.yml on {', '.join(hosts)}")
+    cold, cold_out = playbook("site.yml", capture=True, extra=extra, inventory=inventory, port=port)
+    log(f"cold converge {how} took {cold:.1f} s")
+    warm, warm_out = playbook("site.yml", capture=True, extra=extra, inventory=inventory, port=port)
+    changed = recap_changed(warm_out, hosts)
+    results = sum(task_results(warm_out, host) for host in hosts)
+    log(f"warm converge {how} took {warm:.1f} s, changed={changed}, {results} task results "
+        "(loop items counted, skipped ones not)")
     return {"cold_seconds": round(cold, 1), "warm_seconds": round(warm, 1),
-            "cold_changed": recap_changed(cold_out), "warm_changed": changed,
-            "warm_task_results": results, "module_call_seconds": round(per_call, 3)}
+            "cold_changed": recap_changed(cold_out, hosts), "warm_changed": changed,
+            "warm_task_results": results}
 
 
-def task_results(output: str) -> int:
-    """Task results a run printed for the bench host ("ok:" or "changed:", one per
+def enable_ssh(hosts: list[str]) -> Path:
+    """An SSH server in each container, the bench key authorised for root,
+    the host otherwise left as fresh as it was (no package lists); returns an
+    inventory that reaches ``hosts`` over SSH at their addresses."""
+    if not SSH_KEY.exists():
+        SSH_KEY.parent.mkdir(parents=True, exist_ok=True)
+        run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "bench", "-f", str(SSH_KEY)])
+    public = SSH_KEY.with_suffix(".pub").read_text().strip()
+    script = ("set -e; apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "
+              "--no-install-recommends openssh-server >/dev/null; "
+              "apt-get clean; rm -rf /var/lib/apt/lists/*; "
+              f"install -d -m 700 /root/.ssh; echo {shlex.quote(public)} > /root/.ssh/authorized_keys; "
+              "systemctl enable --now ssh >/dev/null 2>&1")
+    installs = [subprocess.Popen(["docker", "exec", host, "sh", "-c", script]) for host in hosts]
+    if any(install.wait() != 0 for install in installs):
+        raise SystemExit("bench: could not install an SSH server in the bench containers")
+    lines = ["all:", "  hosts:"]
+    for host in hosts:
+        address = run(["docker", "inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
+                       host], capture_output=True).stdout.strip()
+        lines += [f"    {host}:", "      ansible_connection: ssh", f"      ansible_host: {address}",
+                  "      ansible_user: root", f"      ansible_ssh_private_key_file: {SSH_KEY}",
+                  "      ansible_ssh_common_args: >-", "        -o StrictHostKeyChecking=no"
+                  " -o UserKnownHostsFile=/dev/null"]
+    overlay = SSH_KEY.parent / "inventory.yml"
+    overlay.write_text("\n".join(lines) + "\n")
+    return overlay
+
+
+FLEET_HOSTS = ("bench-fleet-lb-01", "bench-fleet-web-01", "bench-fleet-web-02", "bench-fleet-db-01")
+
+
+def fleet(keep: bool) -> dict:
+    """The fleet of inventory/bench-fleet, cold and warm over Docker, then
+    warm over SSH; its containers removed afterwards unless ``keep``."""
+    log(f"fresh fleet: {', '.join(FLEET_HOSTS)}")
+    fresh(FLEET_INVENTORY, FLEET_PORT)
+    try:
+        result = cold_and_warm("of the fleet over Docker", inventory=FLEET_INVENTORY, hosts=FLEET_HOSTS,
+                               port=FLEET_PORT)
+        overlay = enable_ssh(list(FLEET_HOSTS))
+        warm, output = playbook("site.yml", capture=True, extra=["-i", str(overlay)],
+                                inventory=FLEET_INVENTORY, port=FLEET_PORT)
+        changed = recap_changed(output, FLEET_HOSTS)
+        log(f"warm converge of the fleet over SSH took {warm:.1f} s, changed={changed}")
+        result["ssh_warm_seconds"], result["ssh_warm_changed"] = round(warm, 1), changed
+        return result
+    finally:
+        if not keep:
+            playbook("playbooks/lab_down.yml", capture=True, inventory=FLEET_INVENTORY, port=FLEET_PORT)
+
+
+def task_results(output: str, host: str = HOST) -> int:
+    """Task results a run printed for ``host`` ("ok:" or "changed:", one per
     loop item): about one module call each (a few run on the controller only)."""
-    return len(re.findall(rf"^(?:ok|changed): \[{re.escape(HOST)}[\]\s]", output, re.M))
+    return len(re.findall(rf"^(?:ok|changed): \[{re.escape(host)}[\]\s]", output, re.M))
 
 
 # A task that does nothing but start a module on the host, once per item.
@@ -280,10 +366,11 @@ def start_dev_servers(all_routes: list[Route]) -> list[str]:
     return units
 
 
-def wait_for(url: str, what: str) -> None:
+def wait_for(url: str, what: str, insecure: bool = False) -> None:
+    context = "context=__import__('ssl')._create_unverified_context(), " if insecure else ""
     probe = f"{VENV_PYTHON} -c " + shlex.quote(
         "import sys, urllib.request, urllib.error\n"
-        f"try: urllib.request.urlopen({url!r}, timeout=2)\n"
+        f"try: urllib.request.urlopen({url!r}, {context}timeout=2)\n"
         "except urllib.error.HTTPError: pass\n")
     for _ in range(60):
         if subprocess.run(["docker", "exec", HOST, "sh", "-c", probe], capture_output=True).returncode == 0:
@@ -375,6 +462,27 @@ def bench(plan: Plan, all_routes: list[Route]) -> None:
             measure(plan, "nginx", key, title, f"http://127.0.0.1:80{path}", connections)
 
 
+# HTTPS is measured at these connection counts only: a figure to set next to
+# plain HTTP, not a target.
+HTTPS_CONCURRENCIES = (1, 32)
+
+
+def bench_https(plan: Plan, all_routes: list[Route]) -> None:
+    """site.yml again with HTTPS on (the lab CA's certificate, made on the
+    host), then every route through Nginx over TLS: keep-alive connections,
+    so the handshake is paid once per connection, as a browser does."""
+    log("converge with site_https=true")
+    playbook("site.yml", capture=True, extra=["-e", "site_https=true"])
+    wait_for("https://127.0.0.1/airbnb-onepage/", "Nginx over https", insecure=True)
+    key, title, path = STATIC
+    for connections in HTTPS_CONCURRENCIES:
+        for _ in range(plan.rounds):
+            for route in all_routes:
+                measure(plan, "nginx-https", route.key, route.title, f"https://127.0.0.1:443{route.nginx_path}",
+                        connections, route.body)
+            measure(plan, "nginx-https", key, title, f"https://127.0.0.1:443{path}", connections)
+
+
 # -- reporting ---------------------------------------------------------------------------
 
 def machine() -> dict:
@@ -433,6 +541,13 @@ def targets(report: dict) -> list[dict]:
         checks.append({"target": "warm site.yml converge of one host < 30 s (changed=0)",
                        "value": f"{warm:.1f} s, changed={converge['warm_changed']}",
                        "met": warm < 30 and converge["warm_changed"] == 0})
+    fleet = report.get("fleet") or {}
+    if fleet and converge:
+        ratio = fleet["warm_seconds"] / converge["warm_seconds"]
+        checks.append({"target": f"warm converge of lb + 2 web + db ≤ {FLEET_RATIO} × one host (changed=0)",
+                       "value": f"{fleet['warm_seconds']:.1f} s = {ratio:.2f} ×, "
+                                f"changed={fleet['warm_changed']}",
+                       "met": round(ratio, 2) <= FLEET_RATIO and fleet["warm_changed"] == 0})
     clean = all(r["error_count"] == 0 for r in results if r["server"] != "dev")
     checks.append({"target": "no failed request through Nginx or Gunicorn",
                    "value": "none" if clean else "some", "met": clean})
@@ -464,7 +579,8 @@ def markdown(report: dict) -> str:
         f"- Data: the sample data set plus states up to {STATES_WANTED} states.",
         "- Servers: **nginx** = through Nginx on port 80 (to Gunicorn's unix socket); **gunicorn** = "
         "directly on the route's Gunicorn TCP port; **dev** = Flask's development server "
-        "(`app.run()`, threaded, what running the module directly starts).",
+        "(`app.run()`, threaded, what running the module directly starts); **nginx-https** = through "
+        "Nginx over TLS (see HTTPS).",
         "",
         "## Targets",
         "",
@@ -487,6 +603,23 @@ def markdown(report: dict) -> str:
             lines += [f"- One module call (`ansible.builtin.ping` in a loop, Ansible's start-up excluded): "
                       f"{per_call:.2f} s on this machine. The warm converge is worth "
                       f"{converge['warm_seconds'] / per_call:.0f} such calls."]
+        ssh = converge.get("ssh")
+        if ssh:
+            lines += [f"- Over SSH (another fresh container with an SSH server, reached at its address as "
+                      f"root with a key; Ansible's defaults: pipelining on, ControlPersist 60 s): cold "
+                      f"{ssh['cold_seconds']} s (changed={ssh['cold_changed']}), "
+                      f"warm {ssh['warm_seconds']} s "
+                      f"(changed={ssh['warm_changed']}, {ssh['warm_task_results']} task results)."]
+        fleet = report.get("fleet")
+        if fleet:
+            lines += [f"- Fleet (inventory/bench-fleet: lb + 2 web + db, four fresh containers on this "
+                      f"machine, over Docker): cold {fleet['cold_seconds']} s "
+                      f"(changed={fleet['cold_changed']}), "
+                      f"warm {fleet['warm_seconds']} s (changed={fleet['warm_changed']}, "
+                      f"{fleet['warm_task_results']} task results on the four hosts)"
+                      + (f"; warm over SSH {fleet['ssh_warm_seconds']} s "
+                         f"(changed={fleet['ssh_warm_changed']})" if "ssh_warm_seconds" in fleet else "")
+                      + "."]
     samples = report.get("memory") or []
     if samples:
         names = sorted({name for sample in samples for name in sample["units"]})
@@ -501,6 +634,20 @@ def markdown(report: dict) -> str:
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
         lines.append("| **all Gunicorn instances** | "
                      + " | ".join(f"**{sample['gunicorn_pss_mb']:.1f}**" for sample in samples) + " |")
+    https = [r for r in report["results"] if r["server"] == "nginx-https"]
+    if https:
+        lines += ["", "## HTTPS", "",
+                  "The same routes through Nginx over TLS (`site_https: true`, the lab CA's certificate, "
+                  "HTTP/1.1 keep-alive: one handshake per connection), measured after the plain-HTTP runs. "
+                  "Figures to compare, not targets.", "",
+                  "| Route | Connections | https req/s | http req/s | https ÷ http | https p99 ms |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for r in sorted(https, key=lambda r: (report["routes"].index(r["route"])
+                                             if r["route"] in report["routes"] else 99, r["connections"])):
+            plain = find(report["results"], r["route"], "nginx", r["connections"])
+            ratio = f"{r['rps'] / plain['rps']:.2f}" if plain else "-"
+            lines.append(f"| {r['route']} | {r['connections']} | {r['rps']:.0f} | "
+                         f"{plain['rps'] if plain else 0:.0f} | {ratio} | {r['p99_us'] / 1000:.1f} |")
     lines += ["", "## Requests per second and latency", "",
               "![Requests per second by route, server and concurrency](benchmarks.png)", ""]
     titles = {r["route"]: r["title"] for r in report["results"]}
@@ -526,7 +673,8 @@ def plot(report: dict, path: Path) -> None:
     route_keys = report["routes"] + ["static"]
     titles = {r["route"]: r["title"] for r in report["results"]}
     figure, axes = plt.subplots(2, 3, figsize=(15, 8.5))
-    styles = {"nginx": ("tab:green", "o"), "gunicorn": ("tab:blue", "s"), "dev": ("tab:red", "^")}
+    styles = {"nginx": ("tab:green", "o"), "nginx-https": ("tab:olive", "D"), "gunicorn": ("tab:blue", "s"),
+              "dev": ("tab:red", "^")}
     for axis, route in zip(axes.flat, route_keys, strict=True):
         for server, (colour, marker) in styles.items():
             points = [(r["connections"], r["rps"]) for r in report["results"]
@@ -559,6 +707,8 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=1, help="seconds of warm-up before each measurement")
     parser.add_argument("--rounds", type=int, default=2, help="measurements of each point; the best counts")
     parser.add_argument("--output", default=str(DOCS), help="directory for benchmarks.{json,md,png}")
+    parser.add_argument("--no-fleet", action="store_true", help="leave out the 4-host fleet's converges")
+    parser.add_argument("--no-https", action="store_true", help="leave out the routes over HTTPS")
     parser.add_argument("--report-only", action="store_true",
                         help="measure nothing: write benchmarks.md and .png again from benchmarks.json")
     args = parser.parse_args()
@@ -576,6 +726,8 @@ def main() -> int:
     report = {"date": time.strftime("%Y-%m-%d"), "concurrencies": concurrencies,
               "duration": args.duration, "warmup": args.warmup, "rounds": args.rounds}
     report["converge"] = converge(args.reuse)
+    if not args.no_fleet:
+        report["fleet"] = fleet(args.keep)
     units: list[str] = []
     try:
         install_wrk()
@@ -586,6 +738,10 @@ def main() -> int:
         units = start_dev_servers(all_routes)
         bench(plan, all_routes)
         report["memory"].append(memory("right after the load"))
+        stop_dev_servers(units)
+        units = []
+        if not args.no_https:
+            bench_https(plan, all_routes)
         report["machine"] = machine()
     finally:
         stop_dev_servers(units)

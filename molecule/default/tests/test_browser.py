@@ -173,7 +173,7 @@ def test_home_page_renders_without_errors(visit, site, path):
     assert logo and logo["width"] > 100 and logo["height"] > 40, "logo box {}".format(logo)
     assert page.locator("section.filters button").inner_text() == "Search"
     assert page.title() == "HBnB"
-    shown = page.locator("section.places article h2").all_inner_texts()
+    shown = page.locator("section.places article .title_box h2").all_inner_texts()
     places = api(site, "places_search", {})
     expected, got = Counter(p["name"] for p in places), Counter(shown)
     assert got == expected and shown, "the page lists {} places, the API {}\n{}".format(
@@ -212,7 +212,7 @@ def open_with_every_place(visit, site, path):
     everything = Counter(place["name"] for place in api(site, "places_search", {}))
     v = visit()
     page = v.open(path)
-    titles = page.locator("section.places article h2")
+    titles = page.locator("section.places article .title_box h2")
     assert wait_until(lambda: Counter(titles.all_inner_texts()) == everything, timeout=5), \
         "{} should show all {} places, it shows {}\n{}".format(
             path, sum(everything.values()), len(titles.all_inner_texts()), v.report())
@@ -244,7 +244,7 @@ def search_shows(v, page, kind, checked, expected):
     listed = page.locator(box + " h4").inner_text()
     names = ", ".join(each["name"] for each in checked)
     assert listed == names, "ticked {!r}, the filter lists {!r}".format(names, listed)
-    titles = page.locator("section.places article h2")
+    titles = page.locator("section.places article .title_box h2")
     page.locator("section.filters button").click()
     matched = wait_until(lambda: Counter(titles.all_inner_texts()) == expected, timeout=5)
     v.settle()
