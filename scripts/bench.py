@@ -43,6 +43,7 @@ PUBLISHED_PORT = 8089
 # The fleet: its own containers and ports, so it never meets the single host.
 FLEET_INVENTORY = ROOT / "inventory" / "bench-fleet" / "hosts.yml"
 FLEET_PORT = 8090
+FLEET_NETWORK = "bench-fleet"
 # The bench's SSH key, made once; authorised in the containers it creates.
 SSH_KEY = ROOT / ".cache" / "bench-ssh" / "id_ed25519"
 DOCS = ROOT / "docs"
@@ -159,6 +160,8 @@ def in_host(script: str, check: bool = True, env: dict | None = None, host: str 
 def ansible_env(port: int = PUBLISHED_PORT) -> dict:
     env = dict(os.environ)
     env["ANSIBLE_CONFIG"] = str(ROOT / "ansible.cfg")
+    # The fleet's hosts find each other by name on a network of their own.
+    env["LAB_NETWORK"] = FLEET_NETWORK if port == FLEET_PORT else ""
     env["LAB_PORT"] = str(port)
     # lab_up.yml also publishes 443; not on the lab's own port (8443).
     env["LAB_HTTPS_PORT"] = str(port + 360)
@@ -255,7 +258,9 @@ def enable_ssh(hosts: list[str]) -> Path:
     for host in hosts:
         address = run(["docker", "inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
                        host], capture_output=True).stdout.strip()
-        lines += [f"    {host}:", "      ansible_connection: ssh", f"      ansible_host: {address}",
+        # ansible_ssh_host, not ansible_host: the load balancer's backends
+        # stay named as over Docker, so the configuration does not change.
+        lines += [f"    {host}:", "      ansible_connection: ssh", f"      ansible_ssh_host: {address}",
                   "      ansible_user: root", f"      ansible_ssh_private_key_file: {SSH_KEY}",
                   "      ansible_ssh_common_args: >-", "        -o StrictHostKeyChecking=no"
                   " -o UserKnownHostsFile=/dev/null"]
