@@ -30,6 +30,8 @@ description:
   - Reports as C(fork_safe) whether the release's DBStorage disposes of its
     connection pool in a forked child (C(os.register_at_fork), as the bundled
     app's does); only then may a Gunicorn master import it for its workers.
+  - Reports as C(releases) every release directory beside it (path and
+    mtime, newest first), for the switch to prune the old ones.
 options:
   archive:
     description: The release archive (tar) on the host.
@@ -260,7 +262,19 @@ def main():
     if params["current"]:
         # What switching "current" to this release would change.
         result["switch"] = os.path.realpath(params["current"]) != os.path.realpath(params["dest"])
+    # Every release on the host, newest first: the switch prunes the old ones
+    # from this list, without a call of its own.
+    result["releases"] = list_releases(os.path.dirname(params["dest"]))
     module.exit_json(**result)
+
+
+def list_releases(directory):
+    """The release directories in ``directory``, newest first (by mtime)."""
+    releases = []
+    for entry in os.scandir(directory) if os.path.isdir(directory) else []:
+        if entry.is_dir(follow_symlinks=False):
+            releases.append({"path": entry.path, "mtime": entry.stat(follow_symlinks=False).st_mtime})
+    return sorted(releases, key=lambda release: release["mtime"], reverse=True)
 
 
 def read_marker(path):

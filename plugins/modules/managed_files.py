@@ -1,15 +1,15 @@
 #!/usr/bin/python
-"""Ansible module of the gunicorn role: write a set of small files, rendered
-on the controller, in one call.
+"""Ansible module of the gunicorn, nginx and firewall roles: write a set of
+small files, rendered on the controller, in one call.
 
 One template task per file costs two remote round trips (stat, then copy or
 file) even when nothing changes; for five Gunicorn instances with two files
 each that was about 8 s of a warm run.  This writes them all at once, each
 atomically, and says which changed.
 
-The role calls it by its short name: from the installed collection it is
+The roles call it by its short name: from the installed collection it is
 found here, in the collection's plugins; in this repository through the
-link roles/gunicorn/library/managed_files.py."""
+links roles/<role>/library/managed_files.py."""
 
 import os
 import tempfile
@@ -26,6 +26,8 @@ description:
     set when they differ.
   - Reports the labels of the files that changed, so that the caller can act
     on each (reload what a file configures).
+  - Every changed file with a C(validate) command is checked first; one that
+    fails it stops the call before any file is written.
 options:
   files:
     description: The files.
@@ -34,9 +36,22 @@ options:
     required: true
     suboptions:
       path:
-        description: Absolute path of the file; its directory must exist.
+        description: Absolute path of the file; its directory must exist unless create_directory is set.
         type: path
         required: true
+      create_directory:
+        description: Create the file's directory (mode 0755, the caller's owner) when it is missing.
+        type: bool
+        default: false
+      validate:
+        description:
+          - A command that checks the new content before it replaces the file, C(%s) standing
+            for a scratch copy of it (e.g. C(nft -c -f %s)); a non-zero exit fails the call.
+        type: str
+      backup:
+        description: Keep a timestamped copy of the file it replaces.
+        type: bool
+        default: false
       content:
         description: The whole text of the file (UTF-8).
         type: str
@@ -61,6 +76,10 @@ changed_labels:
   returned: always
   type: list
   elements: str
+backup_files:
+  description: The copies kept of the files replaced with C(backup), by path.
+  returned: when a file with backup was replaced
+  type: dict
 """
 
 
@@ -75,6 +94,22 @@ def write_atomically(module, path, data):
     finally:
         if os.path.exists(scratch):
             os.unlink(scratch)
+
+
+def validate(module, spec, data):
+    """Fail the call unless ``spec``'s validate command accepts ``data``."""
+    if "%s" not in spec["validate"]:
+        module.fail_json(msg="validate must contain %s: {}".format(spec["validate"]))
+    handle, scratch = tempfile.mkstemp(prefix=".managed_files.")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        rc, out, err = module.run_command(spec["validate"].replace("%s", scratch), use_unsafe_shell=False)
+    finally:
+        os.unlink(scratch)
+    if rc != 0:
+        module.fail_json(msg="failed to validate {}: nothing was written".format(spec["path"]),
+                         exit_status=rc, stdout=out, stderr=err)
 
 
 def current_content(path):
@@ -98,23 +133,40 @@ def main():
                     "group": {"type": "str"},
                     "mode": {"type": "str"},
                     "label": {"type": "str"},
+                    "create_directory": {"type": "bool", "default": False},
+                    "validate": {"type": "str"},
+                    "backup": {"type": "bool", "default": False},
                 },
             },
         },
         supports_check_mode=True,
     )
-    changed_labels, diffs = [], []
+    files = []
     for spec in module.params["files"]:
+        data = spec["content"].encode("utf-8")
+        before = current_content(spec["path"])
+        # Every new content is checked before any file is written (not in
+        # check mode, as the copy module: the validator may not be installed).
+        if before != data and spec["validate"] and not module.check_mode:
+            validate(module, spec, data)
+        files.append((spec, data, before))
+    changed_labels, diffs, backups = [], [], {}
+    for spec, data, before in files:
         path = spec["path"]
         label = spec["label"] or path
-        data = spec["content"].encode("utf-8")
-        before = current_content(path)
         changed = before != data
-        if changed:
+        directory = os.path.dirname(path)
+        if spec["create_directory"] and not os.path.isdir(directory):
+            changed = True
+            if not module.check_mode:
+                os.makedirs(directory, mode=0o755)
+        if before != data:
             diffs.append({"before_header": path, "after_header": path,
                           "before": "" if before is None else before.decode("utf-8", "replace"),
                           "after": spec["content"]})
             if not module.check_mode:
+                if spec["backup"] and before is not None:
+                    backups[path] = module.backup_local(path)
                 write_atomically(module, path, data)
         attributes = module.load_file_common_arguments(
             {"path": path, "owner": spec["owner"], "group": spec["group"], "mode": spec["mode"]})
@@ -125,6 +177,8 @@ def main():
         if changed:
             changed_labels.append(label)
     result = {"changed": bool(changed_labels), "changed_labels": changed_labels}
+    if backups:
+        result["backup_files"] = backups
     if module._diff:
         result["diff"] = diffs
     module.exit_json(**result)
