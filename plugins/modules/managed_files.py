@@ -1,6 +1,6 @@
 #!/usr/bin/python
-"""Ansible module of the gunicorn, nginx and firewall roles: write a set of
-small files, rendered on the controller, in one call.
+"""Ansible module of the roles of this collection: make a set of directories
+and write a set of small files, rendered on the controller, in one call.
 
 One template task per file costs two remote round trips (stat, then copy or
 file) even when nothing changes; for five Gunicorn instances with two files
@@ -28,7 +28,28 @@ description:
     on each (reload what a file configures).
   - Every changed file with a C(validate) command is checked first; one that
     fails it stops the call before any file is written.
+  - Directories are made (or given their owner, group and mode) before the
+    files are written.
 options:
+  directories:
+    description: Directories to make, with their parents, or whose attributes to set.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      path:
+        description: Absolute path of the directory.
+        type: path
+        required: true
+      owner:
+        description: Owner of the directory.
+        type: str
+      group:
+        description: Group of the directory.
+        type: str
+      mode:
+        description: Mode of the directory, as an octal string such as C("0755").
+        type: str
   files:
     description: The files.
     type: list
@@ -72,7 +93,8 @@ options:
 
 RETURN = r"""
 changed_labels:
-  description: The labels (or paths) of the files whose content or attributes changed.
+  description: The labels (or paths) of the files whose content or attributes changed, and the paths of the
+    directories made or changed.
   returned: always
   type: list
   elements: str
@@ -121,9 +143,39 @@ def current_content(path):
         return None
 
 
+def make_directories(module, directories):
+    """Make each missing directory and set its attributes; return the
+    paths of those that changed."""
+    changed = []
+    for spec in directories:
+        path, made = spec["path"], False
+        if not os.path.isdir(path):
+            made = True
+            if not module.check_mode:
+                os.makedirs(path)
+        attributes = module.load_file_common_arguments(
+            {"path": path, "owner": spec["owner"], "group": spec["group"], "mode": spec["mode"]})
+        if made and module.check_mode:
+            pass  # nothing on disk to compare the attributes with
+        elif module.set_fs_attributes_if_different(attributes, False):
+            made = True
+        if made:
+            changed.append(path)
+    return changed
+
+
 def main():
     module = AnsibleModule(
         argument_spec={
+            "directories": {
+                "type": "list", "elements": "dict", "default": [],
+                "options": {
+                    "path": {"type": "path", "required": True},
+                    "owner": {"type": "str"},
+                    "group": {"type": "str"},
+                    "mode": {"type": "str"},
+                },
+            },
             "files": {
                 "type": "list", "elements": "dict", "required": True,
                 "options": {
@@ -150,7 +202,7 @@ def main():
         if before != data and spec["validate"] and not module.check_mode:
             validate(module, spec, data)
         files.append((spec, data, before))
-    changed_labels, diffs, backups = [], [], {}
+    changed_labels, diffs, backups = make_directories(module, module.params["directories"]), [], {}
     for spec, data, before in files:
         path = spec["path"]
         label = spec["label"] or path

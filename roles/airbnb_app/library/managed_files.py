@@ -1,0 +1,1 @@
+../../../plugins/modules/managed_files.py
