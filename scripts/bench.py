@@ -543,9 +543,14 @@ def targets(report: dict) -> list[dict]:
         checks.append({"target": f"cold site.yml converge of one host ≤ {COLD_LIMIT} s",
                        "value": f"{cold:.1f} s", "met": cold <= COLD_LIMIT})
         warm = converge["warm_seconds"]
-        checks.append({"target": "warm site.yml converge of one host < 30 s (changed=0)",
+        checks.append({"target": "warm site.yml converge of one host < 30 s (changed=0), over Docker",
                        "value": f"{warm:.1f} s, changed={converge['warm_changed']}",
                        "met": warm < 30 and converge["warm_changed"] == 0})
+        ssh = converge.get("ssh")
+        if ssh:
+            checks.append({"target": "warm site.yml converge of one host < 30 s (changed=0), over SSH",
+                           "value": f"{ssh['warm_seconds']:.1f} s, changed={ssh['warm_changed']}",
+                           "met": ssh["warm_seconds"] < 30 and ssh["warm_changed"] == 0})
     fleet = report.get("fleet") or {}
     if fleet and converge:
         ratio = fleet["warm_seconds"] / converge["warm_seconds"]
@@ -596,8 +601,12 @@ def markdown(report: dict) -> str:
         lines.append(f"| {check['target']} | {check['value']} | {'yes' if check['met'] else '**no**'} |")
     converge = report.get("converge") or {}
     if converge:
-        lines += ["", "## Converge", "",
-                  f"- Cold (fresh Debian container, packages downloaded): {converge['cold_seconds']} s, "
+        lines += ["", "## Converge", ""]
+        if report.get("converge_date"):
+            lines += [f"Measured by a second run, `bench.py --converge-only`, on {report['converge_date']}, "
+                      "after the changes that cut the warm run's calls; the other figures are the first "
+                      "run's.", ""]
+        lines += [f"- Cold (fresh Debian container, packages downloaded): {converge['cold_seconds']} s, "
                   f"changed={converge['cold_changed']}.",
                   f"- Warm (second run, nothing to change): {converge['warm_seconds']} s, "
                   f"changed={converge['warm_changed']}, "
@@ -714,12 +723,26 @@ def main() -> int:
     parser.add_argument("--output", default=str(DOCS), help="directory for benchmarks.{json,md,png}")
     parser.add_argument("--no-fleet", action="store_true", help="leave out the 4-host fleet's converges")
     parser.add_argument("--no-https", action="store_true", help="leave out the routes over HTTPS")
+    parser.add_argument("--converge-only", action="store_true",
+                        help="time the converges only (and the fleet's, unless --no-fleet) and put them into "
+                             "the benchmarks.json already in --output")
     parser.add_argument("--report-only", action="store_true",
                         help="measure nothing: write benchmarks.md and .png again from benchmarks.json")
     args = parser.parse_args()
     output = Path(args.output)
     if args.report_only:
         report = json.loads((output / "benchmarks.json").read_text())
+        report["targets"] = targets(report)
+        write(report, output)
+        return 0
+    if args.converge_only:
+        report = json.loads((output / "benchmarks.json").read_text())
+        report["converge"] = converge(False)
+        if not args.keep:
+            playbook("playbooks/lab_down.yml", capture=True)
+        if not args.no_fleet:
+            report["fleet"] = fleet(args.keep)
+        report["converge_date"] = time.strftime("%Y-%m-%d")
         report["targets"] = targets(report)
         write(report, output)
         return 0
