@@ -57,13 +57,9 @@ options:
     required: true
     suboptions:
       path:
-        description: Absolute path of the file; its directory must exist unless create_directory is set.
+        description: Absolute path of the file; its directory must exist or be among O(directories).
         type: path
         required: true
-      create_directory:
-        description: Create the file's directory (mode 0755, the caller's owner) when it is missing.
-        type: bool
-        default: false
       validate:
         description:
           - A command that checks the new content before it replaces the file, C(%s) standing
@@ -185,7 +181,6 @@ def main():
                     "group": {"type": "str"},
                     "mode": {"type": "str"},
                     "label": {"type": "str"},
-                    "create_directory": {"type": "bool", "default": False},
                     "validate": {"type": "str"},
                     "backup": {"type": "bool", "default": False},
                 },
@@ -207,12 +202,7 @@ def main():
         path = spec["path"]
         label = spec["label"] or path
         changed = before != data
-        directory = os.path.dirname(path)
-        if spec["create_directory"] and not os.path.isdir(directory):
-            changed = True
-            if not module.check_mode:
-                os.makedirs(directory, mode=0o755)
-        if before != data:
+        if changed:
             diffs.append({"before_header": path, "after_header": path,
                           "before": "" if before is None else before.decode("utf-8", "replace"),
                           "after": spec["content"]})
