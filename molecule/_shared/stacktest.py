@@ -201,13 +201,17 @@ class Load:
     """A bounded load through Nginx, running inside the host (loopback only)
     as a transient systemd unit while the test breaks things."""
 
+    # What runs in the host: loadgen.py (GETs) or writeload.py (POSTs that
+    # keep the acknowledged ids), with the same command line.
+    script = "loadgen.py"
+
     def __init__(self, host, paths, threads=4, max_seconds=900, max_requests=100000):
         self.host, self.max_seconds, self.max_requests = host, max_seconds, max_requests
         self.name = "test-load-" + uuid.uuid4().hex[:8]
         self.out, self.stop_file = "/run/{}.json".format(self.name), "/run/{}.stop".format(self.name)
         urls = [site_base(host) + path for path in paths]
         host.check_output("systemd-run --quiet --collect --unit %s python3 -c" + " %s" * (6 + len(urls)),
-                          self.name, (SHARED / "loadgen.py").read_text(), self.out, self.stop_file,
+                          self.name, (SHARED / self.script).read_text(), self.out, self.stop_file,
                           str(threads), str(max_seconds), str(max_requests), *urls)
         # The figures must cover the whole action, so the load runs first.
         time.sleep(2)
@@ -232,6 +236,15 @@ class Load:
         assert (figures["overlapping"] or 0) >= min_overlapping, \
             "only {} requests overlapped the action: {}".format(figures["overlapping"], figures)
         return figures
+
+
+class WriteLoad(Load):
+    """A bounded write load through Nginx (POST /api/v1/states, a new name
+    each): its figures list every write the server acknowledged."""
+    script = "writeload.py"
+
+    def __init__(self, host, threads=2, max_seconds=900, max_requests=20000):
+        super().__init__(host, ["/api/v1/states"], threads, max_seconds, max_requests)
 
 
 def run_playbook(playbook, *args, timeout=1200):

@@ -160,6 +160,16 @@ BAD_VARIABLES = {
         "mariadb_max_connections >= 1, mariadb_innodb_buffer_pool_size a size such as 128M, "
         "mariadb_collation one of mariadb_character_set's (utf8mb4_...), mariadb_extra_settings keys "
         "option names"),
+    "a retention of 0": (
+        {"backup_keep_daily": 0},
+        "backup : Check the retention",
+        "backup_keep_daily must be 1 or more (got 0): a retention of 0 would delete every backup; "
+        "backup_keep_weekly 0 or more (got 4)"),
+    "an unknown backup method": (
+        {"backup_method": "tape"},
+        ARG_SPEC_TASK.format("backup"),
+        "Validation of arguments failed: value of backup_method must be one of: mariadb-dump, file, "
+        "got: tape"),
     "a location with a typo": (
         {"airbnb_app_nginx_sites": [
             {"name": "airbnb", "locations": [{"path": "/", "proxypass": "http://127.0.0.1:5003"}]}]},

@@ -1,0 +1,178 @@
+"""Backups and restores (the backup role, playbooks/restore.yml) on the live
+stack: a backup taken under a write load holds every write acknowledged
+before it; a point-in-time restore undoes a destructive statement and keeps
+every write before it; a damaged or truncated backup is refused before
+anything changes.  The site stays up: during a backup no request fails,
+during a restore it answers 200 or the maintenance 503, never anything else."""
+import json
+
+import pytest
+from conftest import run_playbook, wait_until
+from stacktest import Load, WriteLoad, requester
+
+BACKUPS = "/var/backups/hbnb/full"
+DATABASE = "hbnb_dev_db"
+READ_ROUTES = ["/api/v1/states", "/api/v1/stats", "/", "/airbnb-onepage/"]
+
+
+def newest_backup(host, label=""):
+    listing = json.loads(host.check_output("hbnb-backup list --json"))
+    names = [row["name"] for row in listing if row.get("label", "") == label and "error" not in row]
+    assert names, listing
+    return names[-1]
+
+
+def manifest(host, name):
+    return json.loads(host.file("{}/{}/manifest.json".format(BACKUPS, name)).content_string)
+
+
+def epoch(host, iso_time):
+    return float(host.check_output("date -d %s +%s.%N", iso_time.replace("T", " ").rstrip("Z") + " UTC"))
+
+
+def states_by_id(host):
+    return {state["id"]: state for state in requester(host)("/api/v1/states").json()}
+
+
+def live_checksums(host):
+    tables = host.check_output("mariadb -N -e %s", "SELECT GROUP_CONCAT(table_name ORDER BY table_name) "
+                               "FROM information_schema.tables WHERE table_schema = '{}'".format(DATABASE))
+    return host.check_output("mariadb -N -e %s", "CHECKSUM TABLE " + ", ".join(
+        "{}.{}".format(DATABASE, table) for table in tables.split(",")))
+
+
+def restore(host, *extra):
+    """restore.yml under a read load; returns (result, the load's figures)."""
+    load = Load(host, READ_ROUTES, threads=2)
+    result, _ = run_playbook("playbooks/restore.yml", *extra)
+    figures = load.stop(min_overlapping=10)
+    return result, figures
+
+
+def assert_only_served_or_maintenance(figures):
+    """A restore's clients see the site (200) or the maintenance answer (503
+    with Retry-After), never an error page or a refused connection."""
+    assert set(figures["statuses"]) <= {"200", "503"}, figures
+    assert figures["statuses"].get("503", 0) > 0, "the site never went into maintenance: {}".format(figures)
+
+
+def test_the_backup_timers_are_scheduled(host):
+    for timer in ("hbnb-backup.timer", "hbnb-backup-binlogs.timer"):
+        assert host.service(timer).is_enabled and host.service(timer).is_running, timer
+    assert host.check_output("systemctl show -p Persistent --value hbnb-backup.timer") == "yes"
+    assert host.file("/var/backups/hbnb").mode == 0o700
+
+
+def test_maintenance_answers_503_with_retry_after_but_keeps_the_health_check(host):
+    run = requester(host)
+    host.check_output("touch /srv/airbnb/maintenance/on")
+    try:
+        api, page, status = run("/api/v1/states"), run("/"), run("/api/v1/status")
+        posted = run("/api/v1/states", "POST", {"name": "refused in maintenance"})
+    finally:
+        host.check_output("rm -f /srv/airbnb/maintenance/on")
+    assert (api.status, api.json()) == (503, {"error": "Service unavailable"})
+    assert api.headers["content-type"] == "application/json" and api.headers["retry-after"] == "30"
+    assert page.status == 503 and "Back in a moment" in page.text and page.headers["retry-after"] == "30"
+    assert "text/html" in page.headers["content-type"]
+    assert (posted.status, posted.json()) == (503, {"error": "Service unavailable"})
+    assert status.status == 200
+    assert run("/api/v1/states").status == 200
+
+
+def test_a_backup_under_write_load_holds_every_write_acknowledged_before_it(host):
+    load = WriteLoad(host)
+    backup = host.run("systemctl start hbnb-backup.service")
+    writes = load.stop(min_overlapping=5)
+    assert backup.rc == 0, backup.stderr
+    assert writes["failed"] == 0, writes
+    name = newest_backup(host)
+    taken = manifest(host, name)
+    started, finished = epoch(host, taken["started"]), epoch(host, taken["finished"])
+    before = [w for w in writes["acknowledged"] if w[2] < started]
+    after = [w for w in writes["acknowledged"] if w[2] > finished]
+    print("backup {}: {} writes acknowledged before it, {} during, {} after".format(
+        name, len(before), len(writes["acknowledged"]) - len(before) - len(after), len(after)))
+    assert before and after, writes
+
+    result, figures = restore(host, "-e", "restore_backup=" + name)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert_only_served_or_maintenance(figures)
+    restored = states_by_id(host)
+    # Every write acknowledged before the backup began is there, whole.
+    missing = [w for w in before if restored.get(w[0], {}).get("name") != w[1]]
+    assert not missing, missing[:5]
+    # Nothing written after it finished; whatever came between is whole.
+    assert not [w for w in after if w[0] in restored]
+    during = [w for w in writes["acknowledged"] if started <= w[2] <= finished and w[0] in restored]
+    assert all(restored[w[0]]["name"] == w[1] for w in during)
+
+
+def test_a_point_in_time_restore_undoes_a_delete_and_keeps_every_write_before_it(host):
+    run = requester(host)
+    assert host.run("systemctl start hbnb-backup.service").rc == 0
+    # Writes after the backup: only the binary log has them.
+    load = WriteLoad(host)
+    wait_until(lambda: False, timeout=3)
+    writes = load.stop(min_overlapping=5)
+    assert writes["failed"] == 0 and writes["acknowledged"], writes
+    stats = run("/api/v1/stats").json()
+    places = sorted(place["id"] for place in run("/api/v1/places_search", "POST", {}).json())
+    assert places
+    wait_until(lambda: False, timeout=1.5)
+    moment = host.check_output("date '+%Y-%m-%d %H:%M:%S'")
+    wait_until(lambda: False, timeout=1.5)
+    host.check_output("mariadb %s -e %s", DATABASE, "DELETE FROM places")
+    assert run("/api/v1/stats").json()["places"] == 0
+
+    result, figures = restore(host, "-e", "restore_to='{}'".format(moment))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert_only_served_or_maintenance(figures)
+    assert run("/api/v1/stats").json() == stats
+    assert sorted(place["id"] for place in run("/api/v1/places_search", "POST", {}).json()) == places
+    restored = states_by_id(host)
+    missing = [w for w in writes["acknowledged"] if restored.get(w[0], {}).get("name") != w[1]]
+    assert not missing, missing[:5]
+
+
+@pytest.mark.parametrize("damage", ["one byte changed", "cut short"])
+def test_a_damaged_backup_is_refused_naming_the_file_and_nothing_changes(host, damage):
+    good = newest_backup(host)
+    bad = good[:16] + "-" + damage.replace(" ", "-")
+    dump = "{}/{}/dump.sql.zst".format(BACKUPS, bad)
+    host.check_output("rm -rf %s/%s && cp -a %s/%s %s/%s", BACKUPS, bad, BACKUPS, good, BACKUPS, bad)
+    size = int(host.check_output("stat -c %%s %s", dump))
+    if damage == "cut short":
+        host.check_output("truncate -s %s %s", str(size // 2), dump)
+    else:
+        host.check_output("python3 -c %s %s %s", "import sys; f = open(sys.argv[1], 'r+b'); "
+                          "f.seek(int(sys.argv[2])); b = f.read(1); f.seek(int(sys.argv[2])); "
+                          "f.write(bytes([b[0] ^ 0x01]))", dump, str(size // 2))
+    try:
+        checksums = live_checksums(host)
+        result, _ = run_playbook("playbooks/restore.yml", "-e", "restore_backup=" + bad)
+        output = result.stdout + result.stderr
+        assert result.returncode != 0
+        assert dump in output, output[-3000:]
+        assert ("truncated" if damage == "cut short" else "sha256 differs") in output
+        # Stopped before the maintenance and before any change to the data.
+        assert "PLAY [Put the web hosts in maintenance]" not in output
+        assert live_checksums(host) == checksums
+        assert requester(host)("/api/v1/states").status == 200
+    finally:
+        host.check_output("rm -rf %s/%s", BACKUPS, bad)
+
+
+@pytest.mark.parametrize("restore_to, message", [
+    ("yesterday", 'restore_to a time as "YYYY-MM-DD HH:MM:SS"'),
+    ("2000-01-01 00:00:00", "restore_to: 2000-01-01 00:00:00 lies before the oldest backup"),
+])
+def test_a_bad_restore_to_stops_before_any_change_naming_it(host, restore_to, message):
+    checksums = live_checksums(host)
+    result, recap = run_playbook("playbooks/restore.yml", "-e", "restore_to='{}'".format(restore_to))
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert message in " ".join(output.split()), output[-3000:]
+    assert "PLAY [Put the web hosts in maintenance]" not in output
+    assert all(counts["changed"] == 0 for counts in recap.values())
+    assert live_checksums(host) == checksums
