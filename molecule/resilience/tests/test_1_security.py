@@ -7,6 +7,9 @@ import pytest
 from conftest import gunicorn_processes, run_playbook
 from stacktest import STACK_INSTANCES, changed_tasks, site_base
 
+# The stack is resilience-deb12; resilience-dr is a fresh host for restores.
+testinfra_hosts = ["ansible://resilience-deb12"]
+
 INSTANCES = STACK_INSTANCES
 ENV_FILE = "/etc/airbnb/app.env"
 # Files a run with bad variables must leave exactly as they were.
@@ -233,6 +236,7 @@ def test_nginx_hides_its_version_and_sends_security_headers(http):
 # The body is built on the host: 2 MiB do not fit on a command line.
 _BIG_POST = r"""
 import json, ssl, sys, urllib.request, urllib.error
+
 body = json.dumps({"name": "x" * (2 * 1024 * 1024)}).encode()
 request = urllib.request.Request(sys.argv[1] + "/api/v1/states", data=body, method="POST",
                                  headers={"Content-Type": "application/json"})

@@ -7,6 +7,9 @@ import pytest
 from conftest import Load, gunicorn_processes, run_playbook, wait_for_new_workers
 from stacktest import STACK_INSTANCES, changed_copy_of_the_app, release_note
 
+# The stack is resilience-deb12; resilience-dr is a fresh host for restores.
+testinfra_hosts = ["ansible://resilience-deb12"]
+
 INSTANCES = STACK_INSTANCES
 # One route per instance, through Nginx.
 ROUTES = ["/", "/api/v1/states", "/airbnb-dynamic/number_odd_or_even/7", "/airbnb-onepage/",

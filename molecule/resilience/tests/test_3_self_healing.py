@@ -5,6 +5,9 @@ import time
 from conftest import gunicorn_processes, wait_until
 from stacktest import STACK_INSTANCES
 
+# The stack is resilience-deb12; resilience-dr is a fresh host for restores.
+testinfra_hosts = ["ansible://resilience-deb12"]
+
 INSTANCES = STACK_INSTANCES
 
 

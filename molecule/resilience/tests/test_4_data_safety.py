@@ -10,6 +10,9 @@ import pytest
 from conftest import gunicorn_processes, run_playbook, wait_until
 from stacktest import STACK_INSTANCES, changed_copy_of_the_app, requester
 
+# The stack is resilience-deb12; resilience-dr is a fresh host for restores.
+testinfra_hosts = ["ansible://resilience-deb12"]
+
 INSTANCES = STACK_INSTANCES
 SERVICES = INSTANCES + ["nginx", "mariadb"]
 # A sample state renamed by a user: loading the sample data again (every

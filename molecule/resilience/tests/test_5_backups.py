@@ -5,10 +5,19 @@ every write before it; a damaged or truncated backup is refused before
 anything changes.  The site stays up: during a backup no request fails,
 during a restore it answers 200 or the maintenance 503, never anything else."""
 import json
+import subprocess
 
 import pytest
+import testinfra
 from conftest import run_playbook, wait_until
 from stacktest import Load, WriteLoad, requester
+
+# The stack is resilience-deb12; resilience-dr is a fresh host for restores.
+testinfra_hosts = ["ansible://resilience-deb12"]
+DR_HOST = "resilience-dr"
+
+# The stack is resilience-deb12; resilience-dr is a fresh host for restores.
+testinfra_hosts = ["ansible://resilience-deb12"]
 
 BACKUPS = "/var/backups/hbnb/full"
 DATABASE = "hbnb_dev_db"
@@ -20,6 +29,11 @@ def newest_backup(host, label=""):
     names = [row["name"] for row in listing if row.get("label", "") == label and "error" not in row]
     assert names, listing
     return names[-1]
+
+
+def latest_backup(host):
+    """What "latest" means to hbnb-backup: the newest backup, whatever its label."""
+    return json.loads(host.check_output("hbnb-backup list --json"))[-1]["name"]
 
 
 def manifest(host, name):
@@ -80,7 +94,16 @@ def test_maintenance_answers_503_with_retry_after_but_keeps_the_health_check(hos
     assert run("/api/v1/states").status == 200
 
 
-def test_a_backup_under_write_load_holds_every_write_acknowledged_before_it(host):
+@pytest.fixture(scope="module")
+def dr_host(request):
+    inventory = request.config.option.ansible_inventory
+    return testinfra.get_host("ansible://{}?ansible_inventory={}".format(DR_HOST, inventory))
+
+
+def test_a_backup_under_write_load_restored_on_a_fresh_host_holds_every_acknowledged_write(
+        host, dr_host, tmp_path):
+    """Disaster recovery: the backup, copied off the host, rebuilds the
+    database on a host that has never run MariaDB."""
     load = WriteLoad(host)
     backup = host.run("systemctl start hbnb-backup.service")
     writes = load.stop(min_overlapping=5)
@@ -95,17 +118,25 @@ def test_a_backup_under_write_load_holds_every_write_acknowledged_before_it(host
         name, len(before), len(writes["acknowledged"]) - len(before) - len(after), len(after)))
     assert before and after, writes
 
-    result, figures = restore(host, "-e", "restore_backup=" + name)
+    copy = tmp_path / name
+    subprocess.run(["docker", "cp", "{}:{}/{}".format(host.backend.get_hostname(), BACKUPS, name), str(copy)],
+                   check=True)
+    assert not dr_host.exists("mariadb")
+    result, _ = run_playbook("playbooks/restore.yml", "-e", "restore_from={}".format(copy),
+                             "-e", "restore_host=" + DR_HOST, "-e", "restore_web_hosts=none")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    assert_only_served_or_maintenance(figures)
-    restored = states_by_id(host)
+    rows = dr_host.check_output("mariadb -N -e %s", "SELECT id, name FROM {}.states".format(DATABASE))
+    restored = dict(line.split("\t") for line in rows.splitlines())
     # Every write acknowledged before the backup began is there, whole.
-    missing = [w for w in before if restored.get(w[0], {}).get("name") != w[1]]
+    missing = [w for w in before if restored.get(w[0]) != w[1]]
     assert not missing, missing[:5]
     # Nothing written after it finished; whatever came between is whole.
     assert not [w for w in after if w[0] in restored]
-    during = [w for w in writes["acknowledged"] if started <= w[2] <= finished and w[0] in restored]
-    assert all(restored[w[0]]["name"] == w[1] for w in during)
+    assert all(restored[w[0]] == w[1] for w in writes["acknowledged"] if w[0] in restored)
+    # Every table holds as many rows as the live one did at the backup.
+    for table, recorded in taken["databases"][DATABASE]["tables"].items():
+        count = dr_host.check_output("mariadb -N -e %s", "SELECT COUNT(*) FROM {}.{}".format(DATABASE, table))
+        assert int(count) == recorded["rows"], table
 
 
 def test_a_point_in_time_restore_undoes_a_delete_and_keeps_every_write_before_it(host):
@@ -176,3 +207,66 @@ def test_a_bad_restore_to_stops_before_any_change_naming_it(host, restore_to, me
     assert "PLAY [Put the web hosts in maintenance]" not in output
     assert all(counts["changed"] == 0 for counts in recap.values())
     assert live_checksums(host) == checksums
+
+
+def test_the_restore_drill_passes_on_a_good_backup_and_fails_its_unit_on_a_damaged_one(host):
+    good = latest_backup(host)
+    assert host.run("systemctl start hbnb-backup-drill.service").rc == 0
+    state = json.loads(host.file("/var/lib/hbnb-backup/drill.json").content_string)
+    assert (state["result"], state["backup"]) == ("passed", good), state
+    tables = manifest(host, good)["databases"][DATABASE]["tables"]
+    assert state["rows"] == sum(table["rows"] for table in tables.values()) > 0
+    # The scratch server is gone, and it never was the live one.
+    assert host.service("mariadb").is_running
+    assert not host.exists("/var/lib/hbnb-backup/drill")
+
+    # A newer backup whose rows differ from what its (intact) manifest says.
+    bad = good[:16] + "-drifted"
+    host.check_output("cp -a %s/%s %s/%s && touch %s/%s", BACKUPS, good, BACKUPS, bad, BACKUPS, bad)
+    host.check_output("python3 -c %s %s", "import hashlib, json, sys; d = sys.argv[1]; "
+                      "m = json.load(open(d + '/manifest.json')); "
+                      "m['databases']['{}']['tables']['states']['rows'] += 1; "
+                      "t = json.dumps(m, indent=1, sort_keys=True) + '\\n'; "
+                      "open(d + '/manifest.json', 'w').write(t); "
+                      "open(d + '/manifest.json.sha256', 'w')"
+                      ".write(hashlib.sha256(t.encode()).hexdigest() + '\\n')"
+                      .format(DATABASE), "{}/{}".format(BACKUPS, bad))
+    try:
+        assert latest_backup(host) == bad
+        drill = host.run("systemctl start hbnb-backup-drill.service")
+        assert drill.rc != 0
+        assert host.check_output("systemctl is-failed hbnb-backup-drill.service || true") == "failed"
+        state = json.loads(host.file("/var/lib/hbnb-backup/drill.json").content_string)
+        assert (state["result"], state["backup"]) == ("failed", bad), state
+        assert "the restored tables states of {} differ from the manifest".format(DATABASE) in state["error"]
+    finally:
+        host.run("rm -rf %s/%s; systemctl reset-failed hbnb-backup-drill.service", BACKUPS, bad)
+
+
+def test_a_full_disk_fails_the_backup_unit_and_keeps_the_site_and_older_backups(host):
+    """The backup directory on a small filesystem of its own that fills up."""
+    names = json.loads(host.check_output("hbnb-backup list --json"))
+    host.check_output("mkdir -p /run/small-disk && mount -t tmpfs -o size=8m tmpfs /run/small-disk"
+                      " && cp -a /var/backups/hbnb/. /run/small-disk/"
+                      " && mount --bind /run/small-disk /var/backups/hbnb")
+    try:
+        # Nearly full: a few kilobytes are left, less than a backup needs.
+        host.check_output("dd if=/dev/zero of=/var/backups/hbnb/filler bs=1k 2>/dev/null"
+                          " count=$(( $(df -k --output=avail /var/backups/hbnb | tail -1) - 12 ))")
+        load = WriteLoad(host)
+        backup = host.run("systemctl start hbnb-backup.service")
+        writes = load.stop(min_overlapping=3)
+        assert backup.rc != 0
+        assert host.check_output("systemctl is-failed hbnb-backup.service || true") == "failed"
+        state = json.loads(host.file("/var/lib/hbnb-backup/backup.json").content_string)
+        assert state["result"] == "failed" and "No space left" in state["error"], state
+        # The site served every write meanwhile; no partial backup is left.
+        assert writes["failed"] == 0, writes
+        assert json.loads(host.check_output("hbnb-backup list --json")) == names
+        assert not host.check_output("ls -A /var/backups/hbnb/full | grep partial || true")
+        for row in names:
+            assert host.run("hbnb-backup verify %s", row["name"]).rc == 0, row["name"]
+    finally:
+        host.run("umount /var/backups/hbnb; umount /run/small-disk; "
+                 "systemctl reset-failed hbnb-backup.service")
+    assert requester(host)("/api/v1/states").status == 200
