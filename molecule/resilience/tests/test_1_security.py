@@ -173,6 +173,11 @@ BAD_VARIABLES = {
         ARG_SPEC_TASK.format("backup"),
         "Validation of arguments failed: value of backup_method must be one of: mariadb-dump, file, "
         "got: tape"),
+    "an encryption key that is not an age public key": (
+        {"backup_encrypt_recipients": ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5"]},
+        "backup : Check the encryption keys",
+        'backup_encrypt_recipients must list age public keys ("age1" and 58 more characters, as age-keygen '
+        "prints them); not: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5"),
     "a location with a typo": (
         {"airbnb_app_nginx_sites": [
             {"name": "airbnb", "locations": [{"path": "/", "proxypass": "http://127.0.0.1:5003"}]}]},

@@ -270,3 +270,49 @@ def test_a_full_disk_fails_the_backup_unit_and_keeps_the_site_and_older_backups(
         host.run("umount /var/backups/hbnb; umount /run/small-disk; "
                  "systemctl reset-failed hbnb-backup.service")
     assert requester(host)("/api/v1/states").status == 200
+
+
+def test_encrypted_backups_are_unreadable_on_the_host_and_restore_with_the_private_key(
+        host, dr_host, tmp_path):
+    """The operator's key pair is made elsewhere (resilience-dr plays the
+    operator's machine); the db host only ever gets the public key."""
+    dr_host.check_output("apt-get install -y -q age >/dev/null 2>&1 || (apt-get update -q >/dev/null"
+                         " && apt-get install -y -q age >/dev/null)")
+    dr_host.check_output("rm -f /root/hbnb.age && age-keygen -o /root/hbnb.age 2>/dev/null")
+    public = dr_host.check_output("age-keygen -y /root/hbnb.age")
+    identity = tmp_path / "hbnb.age"
+    subprocess.run(["docker", "cp", "{}:/root/hbnb.age".format(DR_HOST), str(identity)], check=True)
+    dr_host.check_output("rm -f /root/hbnb.age")
+    result, _ = run_playbook("site.yml", "-e", json.dumps({"backup_encrypt_recipients": [public]}))
+    assert result.returncode == 0, result.stdout[-3000:]
+
+    assert host.run("systemctl start hbnb-backup.service").rc == 0
+    name = latest_backup(host)
+    dump = "{}/{}/dump.sql.zst.age".format(BACKUPS, name)
+    assert sorted(manifest(host, name)["files"]) == ["dump.sql.zst.age"]
+    # Nothing on the host can read it: not zstd, not age without the key.
+    assert host.run("zstd -t %s", dump).rc != 0
+    assert host.run("age -d %s", dump).rc != 0
+    assert not host.run("grep -rls --devices=skip AGE-SECRET-KEY /etc /root /var/lib /var/backups /srv /run").stdout
+    # A write after the backup, only in the (encrypted) archived binary logs.
+    run = requester(host)
+    written = run("/api/v1/states", "POST", {"name": "after the encrypted backup"}).json()
+    wait_until(lambda: False, timeout=1.5)
+    moment = host.check_output("date '+%Y-%m-%d %H:%M:%S'")
+    checksums = live_checksums(host)
+
+    refused, _ = run_playbook("playbooks/restore.yml", "-e", "restore_to='{}'".format(moment))
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0
+    assert "restore_identity: backup {} is encrypted (age); give the private key file".format(name) \
+        in " ".join(output.split()), output[-3000:]
+    assert "PLAY [Put the web hosts in maintenance]" not in output
+    assert live_checksums(host) == checksums
+
+    host.check_output("mariadb %s -e %s", DATABASE, "DELETE FROM states WHERE id = '{}'".format(written["id"]))
+    result, figures = restore(host, "-e", "restore_to='{}'".format(moment),
+                              "-e", "restore_identity={}".format(identity))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert_only_served_or_maintenance(figures)
+    assert run("/api/v1/states/" + written["id"]).json() == written
+    assert not host.exists("/run/hbnb-backup-restore.identity")
