@@ -293,7 +293,8 @@ def test_encrypted_backups_are_unreadable_on_the_host_and_restore_with_the_priva
     # Nothing on the host can read it: not zstd, not age without the key.
     assert host.run("zstd -t %s", dump).rc != 0
     assert host.run("age -d %s", dump).rc != 0
-    assert not host.run("grep -rls --devices=skip AGE-SECRET-KEY /etc /root /var/lib /var/backups /srv /run").stdout
+    assert not host.run("grep -rls --devices=skip AGE-SECRET-KEY"
+                        " /etc /root /var/lib /var/backups /srv /run").stdout
     # A write after the backup, only in the (encrypted) archived binary logs.
     run = requester(host)
     written = run("/api/v1/states", "POST", {"name": "after the encrypted backup"}).json()
@@ -309,7 +310,8 @@ def test_encrypted_backups_are_unreadable_on_the_host_and_restore_with_the_priva
     assert "PLAY [Put the web hosts in maintenance]" not in output
     assert live_checksums(host) == checksums
 
-    host.check_output("mariadb %s -e %s", DATABASE, "DELETE FROM states WHERE id = '{}'".format(written["id"]))
+    host.check_output("mariadb %s -e %s", DATABASE,
+                      "DELETE FROM states WHERE id = '{}'".format(written["id"]))
     result, figures = restore(host, "-e", "restore_to='{}'".format(moment),
                               "-e", "restore_identity={}".format(identity))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
