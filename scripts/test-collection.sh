@@ -10,7 +10,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-roles=(nginx gunicorn airbnb_app mariadb haproxy tls_certificate firewall)
+roles=(nginx gunicorn airbnb_app mariadb backup haproxy tls_certificate firewall)
 
 cd "$repo"
 ansible-galaxy collection build --force --output-path "$work/dist" >/dev/null
@@ -87,6 +87,7 @@ bad_values=(
   "gunicorn gunicorn_default_workers=many"
   "nginx nginx_worker_connections=lots"
   "mariadb mariadb_port=db"
+  "backup backup_keep_daily=0"
   "haproxy haproxy_port=web"
   "tls_certificate tls_certificate_source=bogus"
   "firewall firewall_state=maybe"
@@ -165,4 +166,13 @@ print(moved.status, moved.getheader("Location").split("/", 3)[3], get("/airbnb-o
 echo "test-collection: through Nginx: $answer"
 test "$answer" = "301 api/v1/states?x=1 Hello HBNB! 12 200"
 docker exec "$host" grep -qx HBNB_TYPE_STORAGE=db /etc/airbnb/app.env   # on MariaDB, as site.yml deploys
+# Backups through the collection's playbooks: one taken, proven by the
+# drill, and restored by hbnb.appserver.restore with the site in maintenance.
+docker exec "$host" systemctl start hbnb-backup.service hbnb-backup-drill.service
+docker exec "$host" python3 -c 'import json; s = json.load(open("/var/lib/hbnb-backup/drill.json")); assert s["result"] == "passed" and s["rows"] > 0, s'
+ansible-playbook -i "$work/outside/inventory/hosts" hbnb.appserver.restore >"$work/restore.log" 2>&1 \
+  || { tail -60 "$work/restore.log" >&2; exit 1; }
+restored=$(docker exec "$host" hbnb-backup list | grep -c -- "-post-restore")
+test "$restored" = 1 && ! docker exec "$host" test -e /srv/airbnb/maintenance/on
+echo "test-collection: backup, drill and hbnb.appserver.restore: $(grep -E "^$host +:" "$work/restore.log")"
 echo "test-collection: passed"
