@@ -14,7 +14,12 @@ One run, on this machine:
      concurrencies, plus Nginx serving a static file as the ceiling; then,
      with HTTPS switched on (the lab CA's certificate), the same routes
      through Nginx over TLS, next to plain HTTP;
-  3. writes docs/benchmarks.{json,md} and docs/benchmarks.png and prints the
+  3. last, the backups: grows the app's database to a few hundred thousand
+     rows, times a full backup (hbnb-backup.service), the restore drill, a
+     restore of the latest backup and one to a point in time, and shows
+     what runs between backups (nothing) and its PSS (`--backups-only`
+     runs this stage alone);
+  4. writes docs/benchmarks.{json,md} and docs/benchmarks.png and prints the
      table, with each target checked.
 
 The three servers of a route are measured one after another at each
@@ -35,6 +40,7 @@ import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -489,6 +495,315 @@ def bench_https(plan: Plan, all_routes: list[Route]) -> None:
             measure(plan, "nginx-https", key, title, f"https://127.0.0.1:443{path}", connections)
 
 
+# -- backups -----------------------------------------------------------------------------
+
+APP_DB = "hbnb_dev_db"
+BACKUP_DIR = "/var/backups/hbnb"
+BACKUP_STATE = "/var/lib/hbnb-backup"
+BACKUP_UNITS = ("hbnb-backup.service", "hbnb-backup-binlogs.service", "hbnb-backup-drill.service")
+BACKUP_TIMERS = tuple(unit.replace(".service", ".timer") for unit in BACKUP_UNITS)
+# What the backups stage adds to the sample data, parents first: a few hundred
+# thousand rows shaped like the application's (a third of what
+# scripts/measure-backup-methods.sh generates), and two amenities per place.
+GROWTH = (("states", 50), ("cities", 2000), ("users", 25000), ("places", 50000), ("reviews", 150000))
+AMENITIES_PER_PLACE = 2
+# Rows per INSERT ... SELECT: each one transaction in the binary log.
+GROWTH_CHUNK = 25000
+# Words drawn at random for names, descriptions and reviews: text that does not
+# repeat, so that it compresses about like real text (a repeated one would not).
+WORDS = (
+    "the a and of to in is it was for on with as at by this that from very nice great clean quiet cozy "
+    "small large bright dark modern old charming lovely spacious comfortable room house apartment flat "
+    "studio loft villa cabin garden terrace balcony kitchen bed bathroom shower view sea lake mountain "
+    "city center street park beach river station host owner guest family friends stay night week "
+    "weekend trip visit holiday location close near far walk minutes bus metro train airport shop "
+    "restaurant cafe bar market museum would again recommend definitely perfect good bad ok noisy warm "
+    "cold wifi fast slow parking free easy check arrival late early helpful friendly welcoming "
+    "responsive everything needed towels linen coffee tea breakfast fridge oven washing machine dryer "
+    "heating air conditioning sofa table chairs desk tv books games toys cot crib stairs elevator floor "
+    "door key code lock safe dog cat pets allowed smoking not we our my they he she you had have has "
+    "were are be been stayed loved enjoyed liked found felt really quite just also but so because when "
+    "while after before during every each other new renovated decorated furnished equipped located "
+    "situated surrounded beautiful amazing wonderful fantastic excellent superb stunning peaceful").split()
+
+
+def sql(statements: str, database: str = APP_DB) -> list[list[str]]:
+    """Run SQL as root in the bench host's MariaDB (on stdin: the generated
+    statements are long); return the rows it printed, tab-separated."""
+    done = subprocess.run(["docker", "exec", "-i", HOST, "mariadb", "--batch", "--skip-column-names",
+                           database], input=statements, text=True, capture_output=True)
+    if done.returncode != 0:
+        errors = [line for line in done.stderr.splitlines() if line.startswith("ERROR")]
+        raise SystemExit(f"bench: in {HOST}: mariadb: {' '.join(errors) or done.stderr.strip()}\n"
+                         f"{statements[:300]}")
+    return [line.split("\t") for line in done.stdout.splitlines()]
+
+
+def uid(table: str, number: str) -> str:
+    """A uuid-shaped id (8-4-4-4-12 hex digits) for generated row ``number``
+    (an SQL expression) of ``table``: random-looking like the app's uuid4 ids
+    (MariaDB's UUID() is time-based), and reproducible, so that a child row
+    names its parent without a join."""
+    return (f"INSERT(INSERT(INSERT(INSERT(MD5(CONCAT('bench-{table}-', {number})), 21, 0, '-'), "
+            "17, 0, '-'), 13, 0, '-'), 9, 0, '-')")
+
+
+def parent(table: str, multiplier: int) -> str:
+    """SQL: the id of a generated row of ``table``, spread over them by ``multiplier``."""
+    return uid(table, f"1 + s.seq * {multiplier} % {dict(GROWTH)[table]}")
+
+
+def word() -> str:
+    """SQL: one word of WORDS at random."""
+    return f"SUBSTRING_INDEX(SUBSTRING_INDEX(@words, ' ', 1 + FLOOR(RAND() * {len(WORDS)})), ' ', -1)"
+
+
+def text(shortest: int, longest: int) -> str:
+    """SQL: random words cut to between ``shortest`` and ``longest`` characters."""
+    words = ", ".join(word() for _ in range(longest // 5))
+    return f"LEFT(CONCAT_WS(' ', {words}), {shortest} + FLOOR(RAND() * {longest - shortest}))"
+
+
+def growth_insert(table: str, low: int, high: int) -> str:
+    """INSERT ... SELECT of rows ``low`` to ``high`` of ``table`` (``s.seq``
+    the row number): ids, timestamps (updated when created), the parents'
+    ids, realistic text lengths."""
+    columns = {
+        "states": ("name", "CONCAT('Grown state ', s.seq)"),
+        "cities": ("state_id, name", f"{parent('states', 1)}, CONCAT('Grown city ', s.seq)"),
+        "users": ("email, password, first_name, last_name",
+                  "CONCAT('grown', s.seq, '@example.com'), "
+                  "CONCAT('scrypt:32768:8:1$', LEFT(MD5(RAND()), 16), '$', SHA2(RAND(), 512)), "
+                  f"{word()}, {word()}"),
+        "places": ("city_id, user_id, name, description, number_rooms, number_bathrooms, max_guest, "
+                   "price_by_night, latitude, longitude",
+                   f"{parent('cities', 7919)}, {parent('users', 104729)}, "
+                   f"CONCAT({word()}, ' ', {word()}, ' ', s.seq), {text(50, 450)}, "
+                   "1 + FLOOR(RAND() * 5), 1 + FLOOR(RAND() * 3), 1 + FLOOR(RAND() * 10), "
+                   "20 + FLOOR(RAND() * 480), RAND() * 180 - 90, RAND() * 360 - 180"),
+        "reviews": ("place_id, user_id, text",
+                    f"{parent('places', 15485863)}, {parent('users', 32452843)}, {text(40, 360)}"),
+    }
+    names, values = columns[table]
+    stamps = "@t := TIMESTAMPADD(MICROSECOND, FLOOR(RAND() * 126000000000000), '2021-01-01'), @t"
+    return (f"INSERT INTO {table} (id, created_at, updated_at, {names}) "
+            f"SELECT {uid(table, 's.seq')}, {stamps}, {values} FROM seq_{low}_to_{high} s;")
+
+
+def grow_data() -> dict:
+    """Grow the app's database by GROWTH rows (and amenities of the sample
+    data for every new place) with INSERT ... SELECT from MariaDB's Sequence
+    engine, the foreign keys checked; once: a host that has them keeps them."""
+    if sql(f"SELECT COUNT(*) FROM states WHERE id = {uid('states', '1')}")[0][0] != "0":
+        log("the app's database is grown already")
+        return {"seconds": None}
+    started = time.monotonic()
+    for table, rows in GROWTH:
+        begun = time.monotonic()
+        sql(f"SET @words = '{' '.join(WORDS)}';\n" + "\n".join(
+            growth_insert(table, low, min(low + GROWTH_CHUNK - 1, rows))
+            for low in range(1, rows + 1, GROWTH_CHUNK)))
+        log(f"grew {table} by {rows} rows in {time.monotonic() - begun:.1f} s")
+    begun = time.monotonic()
+    sql("CREATE TEMPORARY TABLE bench_amenities (n INT PRIMARY KEY, id VARCHAR(60)) "
+        "SELECT ROW_NUMBER() OVER (ORDER BY id) - 1 AS n, id FROM amenities;\n"
+        "SET @amenities = (SELECT COUNT(*) FROM bench_amenities);\n"
+        f"INSERT IGNORE INTO place_amenity (place_id, amenity_id) SELECT {uid('places', 's.seq')}, a.id "
+        f"FROM seq_1_to_{dict(GROWTH)['places']} s JOIN seq_1_to_{AMENITIES_PER_PLACE} j "
+        "JOIN bench_amenities a ON a.n = (s.seq * 7 + j.seq * 31) % @amenities;")
+    log(f"gave every new place {AMENITIES_PER_PLACE} amenities in {time.monotonic() - begun:.1f} s")
+    return {"seconds": round(time.monotonic() - started, 1)}
+
+
+def data_size() -> dict:
+    """Rows (counted) and InnoDB data and index size of the app's database, per table and in all."""
+    tables = [row[0] for row in sql("SELECT table_name FROM information_schema.tables WHERE table_schema = "
+                                    f"'{APP_DB}' AND table_type = 'BASE TABLE' ORDER BY table_name")]
+    sql(f"ANALYZE TABLE {', '.join(tables)}")
+    counts = sql(" UNION ALL ".join(f"SELECT '{table}', COUNT(*) FROM `{table}`" for table in tables))
+    sizes = sql("SELECT table_name, data_length + index_length FROM information_schema.tables "
+                f"WHERE table_schema = '{APP_DB}' AND table_type = 'BASE TABLE'")
+    size = {name: int(length) for name, length in sizes}
+    rows = {name: int(count) for name, count in counts}
+    result = {"rows": sum(rows.values()), "data_mb": round(sum(size.values()) / 1048576, 1),
+              "tables": {name: {"rows": rows[name], "mb": round(size[name] / 1048576, 1)} for name in tables}}
+    log(f"{APP_DB}: {result['rows']} rows, {result['data_mb']} MB of data and indexes: "
+        + ", ".join(f"{name} {table['rows']}" for name, table in result["tables"].items()))
+    return result
+
+
+def timed(script: str) -> tuple[float, str]:
+    """Run a shell script in the bench host; (wall seconds, its stdout)."""
+    started = time.monotonic()
+    output = in_host(script)
+    return time.monotonic() - started, output
+
+
+def start_unit(unit: str) -> dict:
+    """Start a oneshot unit (systemctl returns when it has finished, or fails
+    with its journal); its wall seconds and the CPU time systemd accounted
+    (None where its CPU accounting is off, as in the bench container)."""
+    seconds, _ = timed(f"systemctl start {unit} || {{ journalctl -u {unit} -n 30 --no-pager; exit 1; }}")
+    cpu = in_host(f"systemctl show -p CPUUsageNSec --value {unit}").strip()
+    return {"seconds": round(seconds, 1),
+            "cpu_seconds": round(int(cpu) / 1e9, 1) if cpu.isdigit() else None}
+
+
+def backup_state(entry: str) -> dict:
+    """What the last backup or drill wrote for monitoring (backup.json,
+    drill.json); it passed, or the bench stops."""
+    state = json.loads(in_host(f"cat {BACKUP_STATE}/{entry}.json"))
+    if state.get("result") != "passed":
+        raise SystemExit(f"bench: {BACKUP_STATE}/{entry}.json: {state}")
+    return state
+
+
+def full_backup(data_mb: float) -> dict:
+    """`systemctl start hbnb-backup.service`: a full backup, timed; its size from its manifest."""
+    result = start_unit("hbnb-backup.service")
+    state = backup_state("backup")
+    manifest = json.loads(in_host(f"cat {BACKUP_DIR}/full/{state['backup']}/manifest.json"))
+    compressed = sum(entry["bytes"] for entry in manifest["files"].values())
+    dumped = datetime_seconds(manifest["started"], manifest["finished"])
+    result.update(name=state["backup"], command_seconds=state["seconds"], dump_seconds=dumped,
+                  compressed_mb=round(compressed / 1048576, 1),
+                  mb_per_second=round(data_mb / result["seconds"], 1),
+                  rows=sum(table["rows"] for table in manifest["databases"][APP_DB]["tables"].values()))
+    log(f"full backup {result['name']}: {result['seconds']} s ({result['mb_per_second']} MB/s of data; "
+        f"the dump {dumped} s), {result['compressed_mb']} MB compressed, "
+        f"{result['rows']} rows in its manifest")
+    return result
+
+
+def datetime_seconds(started: str, finished: str) -> float:
+    """Seconds between two of the manifest's UTC times."""
+    first, last = (datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ") for value in (started, finished))
+    return round((last - first).total_seconds(), 1)
+
+
+def restore_drill() -> dict:
+    """`systemctl start hbnb-backup-drill.service`: the latest backup restored
+    into a scratch server and compared with its manifest, timed."""
+    result = start_unit("hbnb-backup-drill.service")
+    state = backup_state("drill")
+    result.update(command_seconds=state["seconds"], backup=state["backup"], rows=state.get("rows"))
+    log(f"restore drill of {state['backup']}: {result['seconds']} s (its own figure {state['seconds']} s), "
+        f"{state.get('rows')} rows compared: passed")
+    return result
+
+
+def restore(to: str = "") -> dict:
+    """`hbnb-backup restore latest [--to TIME]`, timed: a pre-restore backup,
+    the load into staging databases and its check, the binary logs replayed
+    (a point in time), the swap, a post-restore backup."""
+    option = f" --to {shlex.quote(to)}" if to else ""
+    seconds, output = timed(f"hbnb-backup restore latest{option}")
+    done = json.loads(output.strip().splitlines()[-1])
+    result = {"seconds": round(seconds, 1), "load_check_swap_seconds": done["seconds"],
+              "backup": done["backup"], "binlogs": done.get("binlogs", []),
+              "replayed_bytes": done["restored"].get("replayed_bytes", 0)}
+    log(f"restore of {done['backup']}{option}: {result['seconds']} s, of which {done['seconds']} s "
+        "load, check and swap (the rest: the pre- and post-restore backups)")
+    return result
+
+
+def point_in_time_restore() -> dict:
+    """A few writes, a point in time a second after them, one write after it;
+    then a restore to that point: the writes before it are back, the one
+    after it is not."""
+    stamp = "UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)"
+    for number in range(1, 4):
+        sql(f"INSERT INTO states (id, created_at, updated_at, name) VALUES (UUID(), {stamp}, "
+            f"'Bench point in time {number}')")
+    time.sleep(1.2)
+    target = in_host("date '+%Y-%m-%d %H:%M:%S'").strip()
+    time.sleep(1.2)
+    sql(f"INSERT INTO states (id, created_at, updated_at, name) VALUES (UUID(), {stamp}, "
+        "'Bench after the point in time')")
+    result = restore(target)
+    kept, undone = (int(sql(f"SELECT COUNT(*) FROM states WHERE name LIKE '{name}%'")[0][0])
+                    for name in ("Bench point in time", "Bench after the point in time"))
+    if kept < 3 or undone:
+        raise SystemExit(f"bench: restore to {target}: {kept} of the writes before it, {undone} after it")
+    result.update(to=target, writes_before=3, writes_after=1)
+    return result
+
+
+# Processes of the backup units (their cgroups), and their PSS (KiB).
+BACKUP_PSS_SCRIPT = r"""
+total=0; count=0
+for pid in $(grep -l '/hbnb-backup[^/]*\.service$' /proc/[0-9]*/cgroup 2>/dev/null | cut -d/ -f3); do
+  kb=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null)
+  total=$((total + ${kb:-0})); count=$((count + 1))
+done
+echo "$count $total"
+"""
+
+
+def between_backups() -> dict:
+    """What runs between backups: the units' states (oneshot: inactive when
+    done), the timers (systemd's own, no process), the processes of the units
+    and any backup tool left running, and their PSS."""
+    states = dict(zip(BACKUP_UNITS + BACKUP_TIMERS, in_host(
+        f"systemctl show -p ActiveState --value {' '.join(BACKUP_UNITS + BACKUP_TIMERS)}").split(),
+        strict=True))
+    count, kib = (int(value) for value in in_host(BACKUP_PSS_SCRIPT).split())
+    tools = [line.strip() for line in in_host("ps -eo pid=,comm=,args=").splitlines()
+             if line.split()[1] in ("hbnb-backup", "mariadb-dump", "mariadb-binlog", "zstd", "age")
+             or f"{BACKUP_STATE}/drill" in line]
+    result = {"units": states, "processes": count + len(tools), "tools_running": tools,
+              "extra_pss_mb": round(kib / 1024, 1)}
+    log(f"between backups: {', '.join(f'{unit} {state}' for unit, state in states.items())}; "
+        f"{result['processes']} backup processes, {result['extra_pss_mb']} MB PSS")
+    return result
+
+
+def backups_host() -> bool:
+    """The bench host for --backups-only: the running one, or a fresh one;
+    converged by site.yml either way (the backup role as it is now).
+    Returns whether it was created here."""
+    running = subprocess.run(["docker", "inspect", "-f", "{{.State.Running}}", HOST], capture_output=True,
+                             text=True).stdout.strip() == "true"
+    if running:
+        log(f"reusing the running {HOST}")
+    else:
+        log(f"fresh container {HOST} from {ansible_env()['LAB_IMAGE']}")
+        fresh(INVENTORY, PUBLISHED_PORT)
+    seconds, _ = playbook("site.yml", capture=True)
+    log(f"site.yml on {HOST} took {seconds:.1f} s")
+    return not running
+
+
+def backups() -> dict:
+    """The backups stage: the app's database grown, then on the host a full
+    backup, the restore drill, a restore of the latest backup and one to a
+    point in time, each timed; what runs between backups; MariaDB's PSS
+    before and after.  Runs last: it leaves the grown data behind."""
+    load = [os.getloadavg()]
+    growth = grow_data()
+    size = data_size()
+    # The binary log of the growth archived first, by its own unit: the backup's time is the backup's.
+    binlogs = start_unit("hbnb-backup-binlogs.service")
+    log(f"binary logs archived in {binlogs['seconds']} s")
+    before = memory("before the backups")["units"]["mariadb"]["pss_mb"]
+    backup = full_backup(size["data_mb"])
+    if backup["rows"] != size["rows"]:
+        raise SystemExit(f"bench: the backup's manifest lists {backup['rows']} rows, {size['rows']} counted")
+    drill = restore_drill()
+    latest = restore()
+    if data_size()["rows"] != size["rows"]:
+        raise SystemExit("bench: the restore of the latest backup changed the number of rows")
+    point = point_in_time_restore()
+    idle = between_backups()
+    after = memory("after the backups")["units"]["mariadb"]["pss_mb"]
+    load.append(os.getloadavg())
+    return {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "growth": growth, **size,
+            "binlogs": binlogs, "backup": backup, "drill": drill, "restore": latest, "point_in_time": point,
+            "between_backups": idle, "mariadb_pss_mb": {"before": before, "after": after},
+            "load_average": {"start": [round(value, 2) for value in load[0]],
+                             "end": [round(value, 2) for value in load[1]]}}
+
+
 # -- reporting ---------------------------------------------------------------------------
 
 def machine() -> dict:
@@ -555,6 +870,11 @@ def targets(report: dict) -> list[dict]:
                            "value": f"{many['warm_seconds']:.1f} s = {ratio:.2f} ×, "
                                     f"changed={many['warm_changed']}",
                            "met": round(ratio, 2) <= FLEET_RATIO and many["warm_changed"] == 0})
+    idle = (report.get("backups") or {}).get("between_backups")
+    if idle:
+        checks.append({"target": "nothing runs between backups (no backup process, no extra PSS)",
+                       "value": f"{idle['processes']} processes, {idle['extra_pss_mb']:.0f} MB",
+                       "met": idle["processes"] == 0})
     clean = all(r["error_count"] == 0 for r in results if r["server"] != "dev")
     checks.append({"target": "no failed request through Nginx or Gunicorn",
                    "value": "none" if clean else "some", "met": clean})
@@ -596,16 +916,21 @@ def markdown(report: dict) -> str:
         f"Nginx {stack.get('nginx', '?')}, Gunicorn {stack.get('gunicorn', '?')} "
         f"(sync workers, the role defaults), MariaDB {stack.get('mariadb', '?')}, "
         f"Python {stack.get('python', '?')}.",
-        f"- wrk {stack.get('wrk', '?')} runs inside the same container, on loopback, sharing the same "
-        f"{m['cores']} cores with the servers it measures: {report['duration']} s per measurement after "
-        f"{report['warmup']} s of warm-up, keep-alive connections (the servers close them when they do not "
-        f"keep them alive). The three servers of a route are measured one after the other, "
-        f"{report.get('rounds', 1)} rounds; the best round of each counts (all rounds are in the JSON).",
-        f"- Data: the sample data set plus states up to {STATES_WANTED} states.",
-        "- Servers: **nginx** = through Nginx on port 80 (to Gunicorn's unix socket); **gunicorn** = "
-        "directly on the route's Gunicorn TCP port; **dev** = Flask's development server "
-        "(`app.run()`, threaded, what running the module directly starts); **nginx-https** = through "
-        "Nginx over TLS (see HTTPS).",
+    ]
+    if report["results"]:
+        lines += [
+            f"- wrk {stack.get('wrk', '?')} runs inside the same container, on loopback, sharing the same "
+            f"{m['cores']} cores with the servers it measures: {report['duration']} s per measurement "
+            f"after {report['warmup']} s of warm-up, keep-alive connections (the servers close them when "
+            f"they do not keep them alive). The three servers of a route are measured one after the other, "
+            f"{report.get('rounds', 1)} rounds; the best round of each counts (all rounds are in the JSON).",
+            f"- Data: the sample data set plus states up to {STATES_WANTED} states.",
+            "- Servers: **nginx** = through Nginx on port 80 (to Gunicorn's unix socket); **gunicorn** = "
+            "directly on the route's Gunicorn TCP port; **dev** = Flask's development server "
+            "(`app.run()`, threaded, what running the module directly starts); **nginx-https** = through "
+            "Nginx over TLS (see HTTPS).",
+        ]
+    lines += [
         "",
         "## Targets",
         "",
@@ -671,8 +996,20 @@ def markdown(report: dict) -> str:
             ratio = f"{r['rps'] / plain['rps']:.2f}" if plain else "-"
             lines.append(f"| {r['route']} | {r['connections']} | {r['rps']:.0f} | "
                          f"{plain['rps'] if plain else 0:.0f} | {ratio} | {r['p99_us'] / 1000:.1f} |")
-    lines += ["", "## Requests per second and latency", "",
-              "![Requests per second by route, server and concurrency](benchmarks.png)", ""]
+    if report.get("backups"):
+        lines += backups_markdown(report["backups"])
+    if report["results"]:
+        lines += requests_markdown(report)
+    notes = ROOT / "docs" / "benchmarks-notes.md"
+    if notes.exists():
+        lines += [notes.read_text().strip(), ""]
+    return "\n".join(lines)
+
+
+def requests_markdown(report: dict) -> list[str]:
+    """The routes' tables: requests per second and latency."""
+    lines = ["", "## Requests per second and latency", "",
+             "![Requests per second by route, server and concurrency](benchmarks.png)", ""]
     titles = {r["route"]: r["title"] for r in report["results"]}
     for route in report["routes"] + ["static"]:
         lines += [f"### {titles[route]}", "",
@@ -682,10 +1019,52 @@ def markdown(report: dict) -> str:
             lines.append(f"| {r['connections']} | {r['server']} | {r['rps']:.0f} | "
                          f"{r['p50_us'] / 1000:.1f} | {r['p99_us'] / 1000:.1f} | {r['error_count']} |")
         lines.append("")
-    notes = ROOT / "docs" / "benchmarks-notes.md"
-    if notes.exists():
-        lines += [notes.read_text().strip(), ""]
-    return "\n".join(lines)
+    return lines
+
+
+def backups_markdown(backups: dict) -> list[str]:
+    """The "Backups and restores" section: one table, and what its figures mean."""
+    backup, drill, latest, point = (backups[key] for key in ("backup", "drill", "restore", "point_in_time"))
+    idle, pss, load = backups["between_backups"], backups["mariadb_pss_mb"], backups["load_average"]
+    tables = ", ".join(f"{name} {table['rows']}" for name, table in backups["tables"].items())
+    inactive = all(state == "inactive" for unit, state in idle["units"].items() if unit.endswith(".service"))
+    return [
+        "", "## Backups and restores", "",
+        f"Measured by the backups stage (`bench.py --backups-only` runs it alone) on {backups['date']}, "
+        f"the machine's load average (1, 5, 15 min) {'/'.join(map(str, load['start']))} at its start and "
+        f"{'/'.join(map(str, load['end']))} at its end: other work on the machine shows in these times.", "",
+        "| Rows | Data MB | Backup s | MB/s | Compressed MB | Drill s | Restore s | Point-in-time restore s "
+        "| Extra PSS between backups |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {backups['rows']} | {backups['data_mb']:.1f} | {backup['seconds']:.1f} | "
+        f"{backup['mb_per_second']:.1f} | {backup['compressed_mb']:.1f} | {drill['seconds']:.1f} | "
+        f"{latest['seconds']:.1f} | {point['seconds']:.1f} | {idle['extra_pss_mb']:.0f} MB |",
+        "",
+        f"The sample data grown with `INSERT ... SELECT` from MariaDB's Sequence engine ({tables}); data MB "
+        "is InnoDB's data and indexes (`information_schema`). Backup s is the wall time of `systemctl start "
+        "hbnb-backup.service`: one consistent `mariadb-dump`, every row read by `hbnb-backup` for the "
+        f"manifest's fingerprints, compressed by zstd (the dump alone {backup['dump_seconds']:.1f} s"
+        + (f", {backup['cpu_seconds']} s of CPU" if backup.get("cpu_seconds") is not None else "")
+        + "; the unit runs at `Nice=10` and idle I/O priority), then the "
+        "binary logs archived and old backups pruned (the growth's binary log was archived before, by "
+        f"`hbnb-backup-binlogs.service`, in {backups['binlogs']['seconds']:.1f} s); MB/s is data MB per "
+        "backup second; compressed MB is `dump.sql.zst` as the manifest lists it. Drill s is `systemctl "
+        "start hbnb-backup-drill.service`: a scratch MariaDB started, the backup loaded into it and every "
+        f"table compared with the manifest ({drill['rows']} rows, passed; its own figure "
+        f"{drill['command_seconds']:.1f} s). Restore s is `hbnb-backup restore latest` on the live server: "
+        "a pre-restore backup, the load into staging databases and the rows' check, the `RENAME TABLE` "
+        f"swap ({latest['load_check_swap_seconds']:.1f} s of it), a post-restore backup; the same rows "
+        f"afterwards. Point in time: {point['writes_before']} writes, a time a second later, "
+        f"{point['writes_after']} more write, then `hbnb-backup restore latest --to` that time "
+        f"({point['replayed_bytes']} bytes of binary log replayed; load, check, replay and swap "
+        f"{point['load_check_swap_seconds']:.1f} s): the writes before it are back, the one after it is not. "
+        "Between backups "
+        + ("nothing runs: the three units are oneshot and inactive (their timers are systemd's own, no "
+           "process of their own) and no backup tool is left running, "
+           if inactive and not idle["processes"] else f"{idle['processes']} backup processes ran, ")
+        + f"so the extra PSS is {idle['extra_pss_mb']:.0f} MB; MariaDB's own PSS was {pss['before']:.0f} MB "
+        f"before the backups and {pss['after']:.0f} MB after them.",
+    ]
 
 
 def plot(report: dict, path: Path) -> None:
@@ -735,6 +1114,10 @@ def main() -> int:
     parser.add_argument("--converge-only", action="store_true",
                         help="time the converges only (and the fleet's, unless --no-fleet) and put them into "
                              "the benchmarks.json already in --output")
+    parser.add_argument("--no-backups", action="store_true", help="leave out the backups stage")
+    parser.add_argument("--backups-only", action="store_true",
+                        help=f"run the backups stage only, on the running {HOST} (converged again) or a "
+                             "fresh one, and put it into the benchmarks.json in --output (made if missing)")
     parser.add_argument("--report-only", action="store_true",
                         help="measure nothing: write benchmarks.md and .png again from benchmarks.json")
     args = parser.parse_args()
@@ -752,6 +1135,21 @@ def main() -> int:
         if not args.no_fleet:
             report["fleet"] = fleet(args.keep)
         report["converge_date"] = time.strftime("%Y-%m-%d")
+        report["targets"] = targets(report)
+        write(report, output)
+        return 0
+    if args.backups_only:
+        path = output / "benchmarks.json"
+        report = (json.loads(path.read_text()) if path.exists()
+                  else {"date": time.strftime("%Y-%m-%d"), "routes": [], "results": []})
+        created = backups_host()
+        try:
+            report["backups"] = backups()
+            if "machine" not in report:
+                report["machine"] = machine()
+        finally:
+            if created and not args.keep:
+                playbook("playbooks/lab_down.yml", capture=True)
         report["targets"] = targets(report)
         write(report, output)
         return 0
@@ -780,6 +1178,9 @@ def main() -> int:
         if not args.no_https:
             bench_https(plan, all_routes)
         report["machine"] = machine()
+        if not args.no_backups:
+            # Last: it leaves a grown database behind.
+            report["backups"] = backups()
     finally:
         stop_dev_servers(units)
         if not args.keep and not args.reuse:
@@ -796,8 +1197,9 @@ def write(report: dict, output: Path) -> None:
     output.mkdir(parents=True, exist_ok=True)
     (output / "benchmarks.json").write_text(json.dumps(report, indent=2) + "\n")
     (output / "benchmarks.md").write_text(markdown(report) + "\n")
-    plot(report, output / "benchmarks.png")
-    log(f"wrote {output}/benchmarks.md, benchmarks.json, benchmarks.png")
+    if report["results"]:
+        plot(report, output / "benchmarks.png")
+    log(f"wrote {output}/benchmarks.md, benchmarks.json" + (", benchmarks.png" if report["results"] else ""))
     for check in report["targets"]:
         log(f"{'MET ' if check['met'] else 'MISS'} {check['target']}: {check['value']}")
 
