@@ -72,7 +72,7 @@ cat >"$work/outside/playbook.yml" <<'PLAYBOOK'
       ansible.builtin.include_role:
         name: "hbnb.appserver.{{ outside_role }}"
         tasks_from: validate
-      loop: [gunicorn, nginx, mariadb, haproxy, tls_certificate, firewall]
+      loop: [gunicorn, nginx, mariadb, backup, haproxy, tls_certificate, firewall]
       loop_control:
         loop_var: outside_role
 PLAYBOOK
