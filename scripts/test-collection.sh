@@ -99,7 +99,8 @@ for case in "${bad_values[@]}"; do
     echo "test-collection: $setting was accepted by hbnb.appserver.$role" >&2
     exit 1
   fi
-  failed_task=$(grep -E "^(TASK|fatal)" "$work/bad.log" | grep -B1 "^fatal" | head -1)
+  # sed reads to the end: head would leave grep writing into a closed pipe (SIGPIPE, exit 141).
+  failed_task=$(grep -E "^(TASK|fatal)" "$work/bad.log" | grep -B1 "^fatal" | sed -n 1p)
   if ! grep -q "hbnb.appserver.$role\|$role :" <<<"$failed_task" || ! grep -q "$variable" "$work/bad.log"; then
     echo "test-collection: $setting did not stop in $role's checks with a message naming $variable:" >&2
     tail -30 "$work/bad.log" >&2
