@@ -169,7 +169,8 @@ test "$answer" = "301 api/v1/states?x=1 Hello HBNB! 12 200"
 docker exec "$host" grep -qx HBNB_TYPE_STORAGE=db /etc/airbnb/app.env   # on MariaDB, as site.yml deploys
 # Backups through the collection's playbooks: one taken, proven by the
 # drill, and restored by hbnb.appserver.restore with the site in maintenance.
-docker exec "$host" systemctl start hbnb-backup.service hbnb-backup-drill.service
+docker exec "$host" systemctl start hbnb-backup.service
+docker exec "$host" systemctl start hbnb-backup-drill.service
 docker exec "$host" python3 -c 'import json; s = json.load(open("/var/lib/hbnb-backup/drill.json")); assert s["result"] == "passed" and s["rows"] > 0, s'
 ansible-playbook -i "$work/outside/inventory/hosts" hbnb.appserver.restore >"$work/restore.log" 2>&1 \
   || { tail -60 "$work/restore.log" >&2; exit 1; }
