@@ -178,6 +178,12 @@ BAD_VARIABLES = {
         "backup : Check the encryption keys",
         'backup_encrypt_recipients must list age public keys ("age1" and 58 more characters, as age-keygen '
         "prints them); not: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5"),
+    "an off-host store key that is no public key": (
+        {"backup_offhost_host_key": "AAAAC3NzaC1lZDI1NTE5 store"},
+        "backup : Check the off-host copies",
+        'backup_offhost_host must be a host name or address ("" for none), backup_offhost_port a port '
+        '(got 22), backup_offhost_user a user name (got "hbnb-backup"), backup_offhost_host_key the '
+        'store\'s public host key as "ssh-ed25519 AAAA..." (got "AAAAC3NzaC1lZDI1NTE5 store")'),
     "a location with a typo": (
         {"airbnb_app_nginx_sites": [
             {"name": "airbnb", "locations": [{"path": "/", "proxypass": "http://127.0.0.1:5003"}]}]},

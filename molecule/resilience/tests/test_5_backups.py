@@ -12,14 +12,14 @@ import testinfra
 from conftest import run_playbook, wait_until
 from stacktest import Load, WriteLoad, requester
 
-# The stack is resilience-deb12; resilience-dr is a fresh host for restores.
+# The stack is resilience-deb12; resilience-dr is a fresh host for restores
+# and the off-host store of resilience-deb12's backups (the "backup" group).
 testinfra_hosts = ["ansible://resilience-deb12"]
 DR_HOST = "resilience-dr"
 
-# The stack is resilience-deb12; resilience-dr is a fresh host for restores.
-testinfra_hosts = ["ansible://resilience-deb12"]
-
 BACKUPS = "/var/backups/hbnb/full"
+BINLOGS = "/var/backups/hbnb/binlogs"
+STORE = "/var/backups/hbnb-offhost/resilience-deb12"
 DATABASE = "hbnb_dev_db"
 READ_ROUTES = ["/api/v1/states", "/api/v1/stats", "/", "/airbnb-onepage/"]
 
@@ -118,9 +118,9 @@ def test_a_backup_under_write_load_restored_on_a_fresh_host_holds_every_acknowle
         name, len(before), len(writes["acknowledged"]) - len(before) - len(after), len(after)))
     assert before and after, writes
 
+    # The copy the backup unit sent off the host: what is left when the host is lost.
     copy = tmp_path / name
-    subprocess.run(["docker", "cp", "{}:{}/{}".format(host.backend.get_hostname(), BACKUPS, name), str(copy)],
-                   check=True)
+    subprocess.run(["docker", "cp", "{}:{}/full/{}".format(DR_HOST, STORE, name), str(copy)], check=True)
     assert not dr_host.exists("mariadb")
     result, _ = run_playbook("playbooks/restore.yml", "-e", "restore_from={}".format(copy),
                              "-e", "restore_host=" + DR_HOST, "-e", "restore_web_hosts=none")
@@ -137,6 +137,58 @@ def test_a_backup_under_write_load_restored_on_a_fresh_host_holds_every_acknowle
     for table, recorded in taken["databases"][DATABASE]["tables"].items():
         count = dr_host.check_output("mariadb -N -e %s", "SELECT COUNT(*) FROM {}.{}".format(DATABASE, table))
         assert int(count) == recorded["rows"], table
+
+
+def sums(host, directory):
+    """{file: sha256} of the files in directory."""
+    listing = host.check_output("cd %s && sha256sum -- *", directory)
+    return {line.split()[1]: line.split()[0] for line in listing.splitlines()}
+
+
+def test_off_host_copies_match_and_their_key_can_only_add_copies(host, dr_host):
+    assert host.run("systemctl start hbnb-backup-binlogs.service").rc == 0
+    state = json.loads(host.file("/var/lib/hbnb-backup/offhost.json").content_string)
+    assert state["result"] == "passed", state
+    # Every kept backup and archived binary log is on the store, file for file.
+    names = [row["name"] for row in json.loads(host.check_output("hbnb-backup list --json"))]
+    for name in names:
+        stored = sums(dr_host, "{}/full/{}".format(STORE, name))
+        assert stored == sums(host, "{}/{}".format(BACKUPS, name)), name
+    local_logs = sums(host, BINLOGS)
+    assert local_logs and local_logs.items() <= sums(dr_host, STORE + "/binlogs").items()
+
+    # The db host's key runs nothing but the forced command: no shell, no
+    # replacing a copy, no path out of its directory.
+    address = json.loads(host.check_output("cat /etc/hbnb-backup.json"))["offhost"]["host"]
+    ssh = ("ssh -i /var/lib/hbnb-backup/offhost_ed25519 -o BatchMode=yes -o StrictHostKeyChecking=yes"
+           " -o UserKnownHostsFile=/var/lib/hbnb-backup/offhost_known_hosts hbnb-backup@" + address)
+    shell = host.run(ssh + " id")
+    assert shell.rc != 0 and "uid=" not in shell.stdout
+    assert "this key may only run: list | put full NAME | put binlog FILE (not 'id')" in shell.stderr
+    newest = names[-1]
+    again = host.run("tar -C %s/%s -cf - . | " + ssh + " put full %s", BACKUPS, newest, newest)
+    assert again.rc != 0 and "a stored copy is never replaced" in again.stderr, again.stderr
+    outside = host.run("tar -cPf - /etc/hostname | " + ssh + " put full 20000101T000000Z")
+    assert outside.rc != 0 and "'/etc/hostname': not a file this request may send" in outside.stderr
+    assert host.run(ssh + " put full ../../../tmp").rc != 0
+    assert not dr_host.exists("{}/full/20000101T000000Z".format(STORE)) and not dr_host.exists("/tmp/full")
+
+    # A copy damaged on the store's disk fails the next run, naming it.
+    stored_dump = "{}/full/{}/dump.sql.zst".format(STORE, newest)
+    dr_host.check_output("printf x | dd of=%s bs=1 seek=100 conv=notrunc 2>/dev/null", stored_dump)
+    try:
+        failed = host.run("systemctl start hbnb-backup-binlogs.service")
+        assert failed.rc != 0
+        assert host.check_output("systemctl is-failed hbnb-backup-binlogs.service || true") == "failed"
+        state = json.loads(host.file("/var/lib/hbnb-backup/offhost.json").content_string)
+        assert state["result"] == "failed", state
+        assert "{}/dump.sql.zst: the store's copy differs (sha256)".format(newest) in state["error"]
+    finally:
+        host.run("systemctl reset-failed hbnb-backup-binlogs.service")
+    # Its owner removes the damaged copy; the next push sends it again.
+    dr_host.check_output("rm -rf %s/full/%s", STORE, newest)
+    assert host.run("hbnb-backup push").rc == 0
+    assert sums(dr_host, "{}/full/{}".format(STORE, newest)) == sums(host, "{}/{}".format(BACKUPS, newest))
 
 
 def test_a_point_in_time_restore_undoes_a_delete_and_keeps_every_write_before_it(host):
