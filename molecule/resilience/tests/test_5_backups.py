@@ -184,9 +184,9 @@ def test_off_host_copies_match_and_their_key_can_only_add_copies(host, dr_host):
         assert state["result"] == "failed", state
         assert "{}/dump.sql.zst: the store's copy differs (sha256)".format(newest) in state["error"]
     finally:
+        # Its owner removes the damaged copy; the next push sends it again.
+        dr_host.check_output("rm -rf %s/full/%s", STORE, newest)
         host.run("systemctl reset-failed hbnb-backup-binlogs.service")
-    # Its owner removes the damaged copy; the next push sends it again.
-    dr_host.check_output("rm -rf %s/full/%s", STORE, newest)
     assert host.run("hbnb-backup push").rc == 0
     assert sums(dr_host, "{}/full/{}".format(STORE, newest)) == sums(host, "{}/{}".format(BACKUPS, newest))
 
