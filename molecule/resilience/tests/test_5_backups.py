@@ -8,14 +8,12 @@ import json
 import subprocess
 
 import pytest
-import testinfra
-from conftest import run_playbook, wait_until
+from conftest import DR_HOST, run_playbook, wait_until
 from stacktest import Load, WriteLoad, requester
 
 # The stack is resilience-deb12; resilience-dr is a fresh host for restores
 # and the off-host store of resilience-deb12's backups (the "backup" group).
 testinfra_hosts = ["ansible://resilience-deb12"]
-DR_HOST = "resilience-dr"
 
 BACKUPS = "/var/backups/hbnb/full"
 BINLOGS = "/var/backups/hbnb/binlogs"
@@ -92,12 +90,6 @@ def test_maintenance_answers_503_with_retry_after_but_keeps_the_health_check(hos
     assert (posted.status, posted.json()) == (503, {"error": "Service unavailable"})
     assert status.status == 200
     assert run("/api/v1/states").status == 200
-
-
-@pytest.fixture(scope="module")
-def dr_host(request):
-    inventory = request.config.option.ansible_inventory
-    return testinfra.get_host("ansible://{}?ansible_inventory={}".format(DR_HOST, inventory))
 
 
 def test_a_backup_under_write_load_restored_on_a_fresh_host_holds_every_acknowledged_write(
