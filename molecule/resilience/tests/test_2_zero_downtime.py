@@ -126,3 +126,30 @@ def test_deploy_of_changed_gunicorn_settings_reloads_and_fails_no_request(host, 
         assert gunicorn_processes(host, name)[0] == before[name][0], name
     assert figures["failed"] == 0, figures["errors"]
     # test_4's upgrade goes back to the default settings.
+
+
+def test_workers_of_a_reload_serve_many_rows_without_crashing(host):
+    """The master imports the new code and warms it up before it forks the
+    new workers; nothing it leaves behind may crash them.  With many states
+    the page "/" allocates enough for the collector to run during the
+    workers' first requests: a full collection between the warm-up and the
+    fork made every new worker die of SIGSEGV there, and Nginx answer 502."""
+    rows = ", ".join("('reload-rows-{0}', 'Reload rows {0:04d}', NOW(6), NOW(6))".format(number)
+                     for number in range(1500))
+    host.check_output("mariadb hbnb_dev_db -e %s",
+                      "INSERT INTO states (id, name, created_at, updated_at) VALUES " + rows)
+    log = "/tmp/airbnb-error.log"
+    try:
+        crashes = int(host.check_output("grep -cE 'was sent SIG(SEGV|BUS|ABRT)' %s || true", log) or 0)
+        for _ in range(2):
+            _, workers = gunicorn_processes(host, "gunicorn")
+            host.check_output("systemctl reload gunicorn")
+            assert wait_for_new_workers(host, "gunicorn", workers, timeout=60)
+            load = Load(host, ["/"], threads=2)
+            figures = load.stop(min_overlapping=5)
+            report("/ with 1500 more states after a reload", figures)
+            assert figures["failed"] == 0, figures["errors"][:5]
+        assert int(host.check_output("grep -cE 'was sent SIG(SEGV|BUS|ABRT)' %s || true", log) or 0) == crashes, \
+            host.check_output("grep -E 'was sent SIG(SEGV|BUS|ABRT)' %s | tail -5", log)
+    finally:
+        host.check_output("mariadb hbnb_dev_db -e %s", "DELETE FROM states WHERE id LIKE 'reload-rows-%'")
