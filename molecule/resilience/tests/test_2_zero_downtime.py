@@ -4,7 +4,7 @@ Nginx meanwhile."""
 import json
 
 import pytest
-from conftest import Load, gunicorn_processes, run_playbook, wait_for_new_workers
+from conftest import Load, gunicorn_processes, run_playbook, wait_for_new_workers, wait_until
 from stacktest import STACK_INSTANCES, changed_copy_of_the_app, release_note
 
 # The stack is resilience-deb12; resilience-dr is a fresh host for restores.
@@ -150,7 +150,9 @@ def test_workers_of_a_reload_serve_many_rows_without_crashing(host):
             _, workers = gunicorn_processes(host, "gunicorn")
             host.check_output("systemctl reload gunicorn")
             assert wait_for_new_workers(host, "gunicorn", workers, timeout=60)
+            # The new workers' first seconds of "/", each with 1500 more states.
             load = Load(host, ["/"], threads=2)
+            wait_until(lambda: False, timeout=4)
             figures = load.stop(min_overlapping=5)
             report("/ with 1500 more states after a reload", figures)
             assert figures["failed"] == 0, figures["errors"][:5]
