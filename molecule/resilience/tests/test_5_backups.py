@@ -304,8 +304,11 @@ def test_a_full_disk_fails_the_backup_unit_and_keeps_the_site_and_older_backups(
         assert host.check_output("systemctl is-failed hbnb-backup.service || true") == "failed"
         state = json.loads(host.file("/var/lib/hbnb-backup/backup.json").content_string)
         assert state["result"] == "failed" and "No space left" in state["error"], state
-        # The site served every write meanwhile; no partial backup is left.
+        # The site served every write meanwhile, each one there; no partial backup is left.
         assert writes["failed"] == 0, writes
+        stored = states_by_id(host)
+        missing = [w for w in writes["acknowledged"] if stored.get(w[0], {}).get("name") != w[1]]
+        assert writes["acknowledged"] and not missing, missing[:5]
         assert json.loads(host.check_output("hbnb-backup list --json")) == names
         assert not host.check_output("ls -A /var/backups/hbnb/full | grep partial || true")
         for row in names:
