@@ -56,7 +56,7 @@ SSH_KEY = ROOT / ".cache" / "bench-ssh" / "id_ed25519"
 DOCS = ROOT / "docs"
 
 APP_ROOT = "/srv/airbnb"
-VENV_PYTHON = f"{APP_ROOT}/venv/bin/python"
+VENV_PYTHON = f"{APP_ROOT}/current/venv/bin/python"
 ENV_FILE = "/etc/airbnb/app.env"
 APP_USER = "airbnb"
 
@@ -813,7 +813,7 @@ def machine() -> dict:
     versions = in_host(
         ". /etc/os-release; echo \"os=$PRETTY_NAME\"; "
         "echo \"nginx=$(nginx -v 2>&1 | sed 's/.*nginx\\///')\"; "
-        f"echo \"gunicorn=$({APP_ROOT}/venv/bin/gunicorn --version | sed 's/.*(version //;s/)//')\"; "
+        f"echo \"gunicorn=$({APP_ROOT}/current/venv/bin/gunicorn --version | sed 's/.*(version //;s/)//')\"; "
         "echo \"mariadb=$(mariadb --version | sed 's/.*Distrib //;s/,.*//;s/.*from //;s/-MariaDB.*//')\"; "
         f"echo \"python=$({VENV_PYTHON} -c 'import platform; print(platform.python_version())')\"; "
         "echo \"wrk=$(wrk -v 2>&1 | head -1 | cut -d' ' -f2)\"",

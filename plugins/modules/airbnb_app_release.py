@@ -6,9 +6,11 @@ The role calls it by its short name: from the installed collection it is
 found here, in the collection's plugins; in this repository through the
 link roles/airbnb_app/library/airbnb_app_release.py."""
 
+import hashlib
 import os
 import re
 import shutil
+import sys
 import tarfile
 import tempfile
 
@@ -30,8 +32,13 @@ description:
   - Reports as C(fork_safe) whether the release's DBStorage disposes of its
     connection pool in a forked child (C(os.register_at_fork), as the bundled
     app's does); only then may a Gunicorn master import it for its workers.
-  - Reports as C(releases) every release directory beside it (path and
-    mtime, newest first), for the switch to prune the old ones.
+  - Reports as C(releases) every release directory beside it (path, mtime,
+    newest first, and the virtualenv it uses), for the switch to prune the old ones.
+  - Gives the release the virtualenv of its requirements, O(venvs_dir)/<fingerprint>,
+    shared by every release with the same requirements, through a link C(venv) in the
+    release, so that switching C(current) switches the packages too. Reports that
+    virtualenv (C(venv)), the requirements' fingerprint, what the virtualenv's marker
+    says it installed (C(marker)), and the virtualenvs beside it (C(venvs)).
 options:
   archive:
     description: The release archive (tar) on the host.
@@ -68,15 +75,22 @@ options:
     type: list
     elements: str
     default: []
-  marker:
+  venvs_dir:
     description:
-      - A small text file to read and return as C(marker) (empty when it does not exist),
-        such as the fingerprint of the requirements last installed in the virtualenv.
+      - Where the virtualenvs live, one per fingerprint of requirements (their text and
+        the host's Python version). The release's C(venv) link points at its own.
     type: path
+    required: true
+  requirements:
+    description: The requirements of a release without a C(requirements.txt).
+    type: list
+    elements: str
+    default: []
   current:
     description:
       - The link that points at the live release. The result's C(switch) tells
-        whether pointing it at O(dest) would change it (true when it does not exist).
+        whether pointing it at O(dest) would change it (true when it does not exist),
+        and C(venv_switch) whether the packages would change with it.
     type: path
 """
 
@@ -84,6 +98,10 @@ options:
 EXTRACT_FILTER = {"filter": "tar"} if hasattr(tarfile, "tar_filter") else {}
 SCRIPTS_DIR = "web_dynamic/static/scripts/"
 DB_STORAGE = "models/engine/db_storage.py"
+# Inside a release: the link to its virtualenv; inside a virtualenv: the
+# fingerprint of what pip installed there, written once pip succeeded.
+VENV_LINK = "venv"
+VENV_MARKER = ".airbnb_app-requirements.sha256"
 # Quoted or not, http or https, any host, an explicit port, then /api/v1.
 API_ORIGIN = re.compile(r"https?://[^/\s'\"`]+:\d+(/api/v1(?:/|\b))")
 
@@ -165,7 +183,21 @@ def safe_members(archive, exclude):
         yield member
 
 
-def unpack(archive_path, dest, exclude, origin, source):
+def link_venv(release, venv):
+    """Point the release's venv link at ``venv``, atomically (a new link
+    renamed over the old one); whether it changed."""
+    link = os.path.join(release, VENV_LINK)
+    if os.path.islink(link) and os.readlink(link) == venv:
+        return False
+    scratch = link + ".new"
+    if os.path.lexists(scratch):
+        os.remove(scratch)
+    os.symlink(venv, scratch)
+    os.replace(scratch, link)
+    return True
+
+
+def unpack(archive_path, dest, exclude, origin, source, venv):
     """Unpack into a scratch directory beside dest, then rename it into place,
     so a release directory is either absent or complete."""
     parent = os.path.dirname(dest)
@@ -180,6 +212,7 @@ def unpack(archive_path, dest, exclude, origin, source):
         rewritten = rewrite_origins(scratch, origin) if origin is not None else []
         with open(os.path.join(scratch, ".complete"), "w", encoding="utf-8") as handle:
             handle.write(os.path.basename(dest) + "\n" + (source + "\n" if source else ""))
+        link_venv(scratch, venv)
         os.chmod(scratch, 0o755)
         if os.path.lexists(dest):
             shutil.rmtree(dest)  # an earlier run stopped half-way
@@ -214,7 +247,8 @@ def main():
             "instances": {"type": "list", "elements": "dict", "default": []},
             "optional": {"type": "list", "elements": "str", "default": []},
             "source": {"type": "str", "default": ""},
-            "marker": {"type": "path"},
+            "venvs_dir": {"type": "path", "required": True},
+            "requirements": {"type": "list", "elements": "str", "default": []},
             "current": {"type": "path"},
         },
         supports_check_mode=True,
@@ -242,6 +276,9 @@ def main():
             missing=[{"instance": name, "file": path} for name, path in missing], **result)
 
     manage = texts.get("manage.py", "")
+    fingerprint = requirements_fingerprint(texts.get("requirements.txt") if "requirements.txt" in names
+                                           else "\n".join(params["requirements"]))
+    venv = os.path.join(params["venvs_dir"], fingerprint[:16])
     result.update(
         inspected=True,
         skipped_instances=skipped,
@@ -250,22 +287,55 @@ def main():
         # The bundled app's deployment commands (create-schema, load-sample-data).
         manage_commands="create-schema" in manage and "load-sample-data" in manage,
         fork_safe="os.register_at_fork(" in texts.get(DB_STORAGE, ""),
+        requirements_fingerprint=fingerprint,
+        venv=venv,
+        # What pip installed there, once it succeeded ("" for a new virtualenv).
+        marker=read_marker(os.path.join(venv, VENV_MARKER)),
     )
     if not complete and not module.check_mode:
         try:
             result["rewritten"] = unpack(params["archive"], params["dest"], set(params["exclude"]),
-                                         params["api_origin"], params["source"])
+                                         params["api_origin"], params["source"], venv)
         except (OSError, ValueError, tarfile.TarError) as error:
             module.fail_json(msg="cannot unpack the release into {}: {}".format(params["dest"], error))
-    if params["marker"]:
-        result["marker"] = read_marker(params["marker"])
+    elif complete:
+        # A release unpacked before it had a virtualenv of its own gets one;
+        # a complete release's link never changes otherwise (its
+        # requirements are part of its name).
+        try:
+            if module.check_mode:
+                result["changed"] = os.path.realpath(os.path.join(params["dest"], VENV_LINK)) != venv
+            else:
+                result["changed"] = link_venv(params["dest"], venv)
+        except OSError as error:
+            module.fail_json(msg="cannot link the release {} to its virtualenv: {}".format(
+                params["dest"], error))
     if params["current"]:
-        # What switching "current" to this release would change.
+        # What switching "current" to this release would change: the code,
+        # and the packages (a new master then, not only new workers).
         result["switch"] = os.path.realpath(params["current"]) != os.path.realpath(params["dest"])
-    # Every release on the host, newest first: the switch prunes the old ones
-    # from this list, without a call of its own.
+        result["venv_switch"] = os.path.realpath(os.path.join(params["current"], VENV_LINK)) != venv
+    # Every release and virtualenv on the host, newest first: the switch
+    # prunes the old ones from these lists, without a call of its own.
     result["releases"] = list_releases(os.path.dirname(params["dest"]))
+    result["venvs"] = list_dirs(params["venvs_dir"])
     module.exit_json(**result)
+
+
+def requirements_fingerprint(text):
+    """What identifies a virtualenv: the requirements (blank lines and
+    comments aside) and the Python that runs it (a venv is built for one)."""
+    lines = [line.strip() for line in (text or "").splitlines()]
+    wanted = [line for line in lines if line and not line.startswith("#")]
+    python = "python{}.{}".format(*sys.version_info[:2])
+    return hashlib.sha256("\n".join([python] + wanted).encode("utf-8")).hexdigest()
+
+
+def list_dirs(directory):
+    """The directories in ``directory`` (paths)."""
+    if not os.path.isdir(directory):
+        return []
+    return sorted(entry.path for entry in os.scandir(directory) if entry.is_dir(follow_symlinks=False))
 
 
 def list_releases(directory):
@@ -273,7 +343,9 @@ def list_releases(directory):
     releases = []
     for entry in os.scandir(directory) if os.path.isdir(directory) else []:
         if entry.is_dir(follow_symlinks=False):
-            releases.append({"path": entry.path, "mtime": entry.stat(follow_symlinks=False).st_mtime})
+            link = os.path.join(entry.path, VENV_LINK)
+            releases.append({"path": entry.path, "mtime": entry.stat(follow_symlinks=False).st_mtime,
+                             "venv": os.readlink(link) if os.path.islink(link) else ""})
     return sorted(releases, key=lambda release: release["mtime"], reverse=True)
 
 

@@ -63,7 +63,7 @@ def test_the_clone_is_imported_by_each_worker_not_preloaded(host):
 
 
 def test_mysqlclient_was_built_and_is_what_the_clone_uses(host):
-    pip = host.run("/srv/airbnb/venv/bin/python -m pip list --format=json")
+    pip = host.run("/srv/airbnb/current/venv/bin/python -m pip list --format=json")
     installed = {item["name"].lower() for item in json.loads(pip.stdout)}
     assert {"mysqlclient", "flasgger", "flask-cors", "sqlalchemy"} <= installed
     assert host.package("default-libmysqlclient-dev").is_installed

@@ -32,7 +32,7 @@ def test_release_has_no_tests_but_everything_else(host):
 
 
 def test_venv_has_the_pinned_requirements(host):
-    packages = host.pip.get_packages(pip_path=ROOT + "/venv/bin/pip")
+    packages = host.pip.get_packages(pip_path=ROOT + "/current/venv/bin/pip")
     assert packages["Flask"]["version"] == "3.1.3"
     assert packages["gunicorn"]["version"] == "27.0.1"
 
@@ -52,7 +52,7 @@ def test_sample_data_is_served_by_the_api(host):
             "print(json.dumps(app.test_client().get('/api/v1/stats').get_json()))")
     out = host.check_output(
         "cd %s/current && runuser -u airbnb -- env $(grep -v '^#' /etc/airbnb/app.env | xargs) "
-        "%s/venv/bin/python -c %s", ROOT, ROOT, code)
+        "%s/current/venv/bin/python -c %s", ROOT, ROOT, code)
     assert json.loads(out) == {"amenities": 12, "cities": 26, "places": 24,
                                "reviews": 24, "states": 12, "users": 12}
 
@@ -60,3 +60,14 @@ def test_sample_data_is_served_by_the_api(host):
 def test_data_file_belongs_to_the_app_user(host):
     data = host.file("/var/lib/airbnb/file.json")
     assert data.user == "airbnb" and data.mode & 0o007 == 0
+
+
+def test_the_release_runs_on_the_virtualenv_of_its_requirements(host):
+    # Named after the requirements, shared by the releases that have the
+    # same, and found through "current": a switch switches the packages too.
+    link = host.file(ROOT + "/current/venv")
+    assert link.is_symlink
+    venv = link.linked_to
+    assert venv.startswith(ROOT + "/venvs/") and len(venv.rsplit("/", 1)[1]) == 16
+    assert host.file(venv + "/.airbnb_app-requirements.sha256").exists
+    assert not host.file(ROOT + "/venv").exists
