@@ -230,6 +230,8 @@ def test_rolling_deploy_under_load_fails_no_request(host, cluster, changed_app):
     assert figures["sent"] >= 100
     assert figures["failed"] == 0, figures["errors"]
     assert servers(host) == {name: ("UP", "L7OK") for name in WEB}
+    # Same requirements: the new release runs on the virtualenv already built.
+    assert all(len(virtualenvs(cluster[name])) == 1 for name in WEB)
 
 
 SWITCH_PLAY = "PLAY [Web servers, in batches when they change - switch]"
@@ -321,9 +323,6 @@ def rollback(*args):
 
 def test_rollback_under_load_serves_the_previous_release_on_its_own_packages(
         host, cluster, app_on_other_packages):
-    # The releases so far share the packages of app/requirements.txt: one
-    # virtualenv, built once.
-    assert all(len(virtualenvs(cluster[name])) == 1 for name in WEB)
     previous = live(cluster)
     result, _ = run_playbook("site.yml", "-e", "airbnb_app_src_path={}".format(app_on_other_packages))
     assert result.returncode == 0, result.stdout[-3000:]
