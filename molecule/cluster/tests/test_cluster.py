@@ -14,6 +14,7 @@ from stacktest import (
     STACK_INSTANCES,
     changed_copy_of_the_app,
     changed_tasks,
+    gunicorn_processes,
     release_note,
     requester,
 )
@@ -205,6 +206,8 @@ ROLLED_OUT = "rolled out by the cluster scenario"
 def test_rolling_deploy_under_load_fails_no_request(host, cluster, changed_app):
     releases = {name: cluster[name].check_output("readlink -f /srv/airbnb/current") for name in WEB}
     assert release_note(cluster[WEB[0]], "gunicorn-api") != ROLLED_OUT
+    masters = {name: {instance: gunicorn_processes(cluster[name], instance)[0]
+                      for instance in STACK_INSTANCES} for name in WEB}
     load = Load(host, ROUTES)
     result, recap = run_playbook("site.yml", "-e", "airbnb_app_src_path={}".format(changed_app))
     figures = load.stop()
@@ -218,6 +221,8 @@ def test_rolling_deploy_under_load_fails_no_request(host, cluster, changed_app):
         # application imported it again on reload).
         for instance in STACK_INSTANCES:
             assert release_note(cluster[name], instance) == ROLLED_OUT, (name, instance)
+            # New code on the same packages: new workers, the same masters.
+            assert gunicorn_processes(cluster[name], instance)[0] == masters[name][instance], (name, instance)
     # Both change: one web host at a time (a first batch of one, then 25% of
     # two), each drained, the second only after the first is back.
     assert switch_batches(result.stdout) == len(WEB)
