@@ -45,7 +45,8 @@ print(data.decode())
 def servers(host):
     """{server: (status, last check)} of the "web" backend."""
     text = host.check_output("python3 -c %s", _SHOW_STAT).lstrip("# ")
-    return {row["svname"]: (row["status"], row["check_status"])
+    # "* L7OK": the last check passed and the next one is running now.
+    return {row["svname"]: (row["status"], row["check_status"].removeprefix("* "))
             for row in csv.DictReader(text.splitlines())
             if row["pxname"] == "web" and row["svname"] not in ("FRONTEND", "BACKEND")}
 
