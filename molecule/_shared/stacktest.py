@@ -92,8 +92,12 @@ def run_testssl(host, url, cafile, artefact):
     host.check_output("DEBIAN_FRONTEND=noninteractive apt-get install -y -q testssl.sh >/dev/null 2>&1"
                       " || (apt-get update -q >/dev/null && apt-get install -y -q testssl.sh >/dev/null)")
     host.run("rm -f /tmp/testssl.json")
-    run = host.run("testssl --quiet --color 0 --warnings off --add-ca %s --jsonfile /tmp/testssl.json %s",
-                   cafile, url)
+    # Every check of the default run but the client simulations (-c), which
+    # rate nothing and took 60% of it (277 s against 113 s on one server):
+    # protocols, standard ciphers, forward secrecy, the server's preferences
+    # and defaults, headers, vulnerabilities.
+    run = host.run("testssl --quiet --color 0 --warnings off -p -s -f -P -S -h -U "
+                   "--add-ca %s --jsonfile /tmp/testssl.json %s", cafile, url)
     assert host.file("/tmp/testssl.json").exists, run.stdout[-2000:] + run.stderr[-2000:]
     findings = json.loads(host.file("/tmp/testssl.json").content_string)
     artefacts = PROJECT / ".cache" / "artifacts"

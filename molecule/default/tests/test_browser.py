@@ -21,6 +21,7 @@ from collections import Counter
 
 import pytest
 from conftest import CHROMIUM, CHROMIUM_ARGS, browser_site, wait_until
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 TIMEOUT_MS = 10_000
@@ -112,7 +113,19 @@ class Visit:
         self._outcome(response.request, "HTTP {}".format(response.status), failed=response.status >= 400)
 
     def open(self, path):
-        response = self.page.goto(self.site + path, wait_until="load", timeout=TIMEOUT_MS)
+        for attempt in (1, 2, 3):
+            try:
+                response = self.page.goto(self.site + path, wait_until="load", timeout=TIMEOUT_MS)
+                break
+            except PlaywrightError as error:
+                # Docker adding or removing a network on this machine (another
+                # scenario starting or ending) makes Chromium abort the page it
+                # loads: the client's network changed, not the site.  Again,
+                # with a clean record.
+                if "ERR_NETWORK_CHANGED" not in str(error) or attempt == 3:
+                    raise
+                for record in (self.requests, self.outcomes, self.failed, self.errors):
+                    record.clear()
         assert response is not None and response.status == 200, \
             "GET {} -> {}\n{}".format(path, response and response.status, self.report())
         return self.page

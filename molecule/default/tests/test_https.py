@@ -90,10 +90,17 @@ def mismatched_files(tmp_path_factory, host):
     return chain, key
 
 
+# The two runs below fail in the tls_certificate role, which checks what it
+# is given before it changes anything: they run site.yml's certificate tasks
+# only (--tags tls_certificate, with every role's variable checks), which
+# took 3 minutes less each than the whole site.yml.
+CERTIFICATE_ONLY = ("--tags", "tls_certificate")
+
+
 def test_a_key_that_does_not_match_stops_the_run_and_the_old_certificate_stays(host, mismatched_files):
     chain, key = mismatched_files
     before = served_fingerprint(host)
-    result, recap = run_playbook("site.yml", "-e", json.dumps({
+    result, recap = run_playbook("site.yml", *CERTIFICATE_ONLY, "-e", json.dumps({
         "tls_certificate_source": "files", "tls_certificate_chain_file": str(chain),
         "tls_certificate_key_file": str(key)}))
     output = " ".join((result.stdout + result.stderr).split())
@@ -107,7 +114,7 @@ def test_a_key_that_does_not_match_stops_the_run_and_the_old_certificate_stays(h
 def test_an_unreachable_acme_server_stops_the_run_and_the_old_certificate_stays(host):
     before = served_fingerprint(host)
     directory = "https://127.0.0.1:9/directory"
-    result, recap = run_playbook("site.yml", "-e", json.dumps({
+    result, recap = run_playbook("site.yml", *CERTIFICATE_ONLY, "-e", json.dumps({
         "tls_certificate_source": "acme", "tls_certificate_acme_directory": directory,
         "tls_certificate_acme_email": "ops@example.org"}))
     output = " ".join((result.stdout + result.stderr).split())

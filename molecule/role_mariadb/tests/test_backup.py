@@ -5,6 +5,8 @@ the "file" method backs up and restores a data file."""
 import json
 import time
 
+testinfra_hosts = ["ansible://mariadb-deb13"]
+
 
 def sql(host, query, database=None):
     if database:
